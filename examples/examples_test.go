@@ -1,0 +1,127 @@
+// Package examples_test checks each seed product's declaration against a
+// list of concrete facts taken from the seed policy's text: the declaration
+// must hold each fact, and the rendered English policy must say it.
+package examples_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/trustee-dev/trustee/internal/policy"
+)
+
+// load parses an example declaration and fails the test on any error.
+func load(t *testing.T, file string) *policy.Declaration {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := policy.Parse(file, data)
+	if err != nil {
+		t.Fatalf("parse %s:\n%v", file, err)
+	}
+	return doc.Decl
+}
+
+// rendered returns the declaration's policy in lang as Markdown.
+func rendered(t *testing.T, d *policy.Declaration, lang string) string {
+	t.Helper()
+	out, err := policy.Render(d, lang, "md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+// says fails the test unless the text contains every phrase, ignoring case
+// and runs of white space.
+func says(t *testing.T, text string, phrases ...string) {
+	t.Helper()
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	n := norm(text)
+	for _, p := range phrases {
+		if !strings.Contains(n, norm(p)) {
+			t.Errorf("rendered policy does not say %q", p)
+		}
+	}
+}
+
+// field, purpose, function, recipient, permission and retention find a
+// declared element by id, failing the test when it is absent.
+func field(t *testing.T, d *policy.Declaration, id string) policy.Field {
+	t.Helper()
+	for _, f := range d.Fields {
+		if f.ID == id {
+			return f
+		}
+	}
+	t.Fatalf("field %q not declared", id)
+	return policy.Field{}
+}
+
+func purpose(t *testing.T, d *policy.Declaration, id string) policy.Purpose {
+	t.Helper()
+	for _, p := range d.Purposes {
+		if p.ID == id {
+			return p
+		}
+	}
+	t.Fatalf("purpose %q not declared", id)
+	return policy.Purpose{}
+}
+
+func function(t *testing.T, d *policy.Declaration, id string) policy.Function {
+	t.Helper()
+	for _, f := range d.Functions {
+		if f.ID == id {
+			return f
+		}
+	}
+	t.Fatalf("function %q not declared", id)
+	return policy.Function{}
+}
+
+func recipient(t *testing.T, d *policy.Declaration, id string) policy.Recipient {
+	t.Helper()
+	for _, r := range d.Recipients {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("recipient %q not declared", id)
+	return policy.Recipient{}
+}
+
+func permission(t *testing.T, d *policy.Declaration, id string) policy.Permission {
+	t.Helper()
+	for _, p := range d.Permissions {
+		if p.ID == id {
+			return p
+		}
+	}
+	t.Fatalf("permission %q not declared", id)
+	return policy.Permission{}
+}
+
+func retention(t *testing.T, d *policy.Declaration, id string) policy.RetentionRule {
+	t.Helper()
+	for _, r := range d.Retention {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("retention rule %q not declared", id)
+	return policy.RetentionRule{}
+}
+
+// period parses a period for comparisons in fact tables.
+func period(t *testing.T, s string) policy.Period {
+	t.Helper()
+	p, err := policy.ParsePeriod(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
