@@ -41,11 +41,15 @@ func TestParseBadInput(t *testing.T) {
 		contains string
 	}{
 		{"malformed", func(s string) string { return s + "\n  - : : [\n" }, 0, ""},
-		{"unknown key", func(s string) string { return strings.Replace(s, "version: \"1.0\"", "version: \"1.0\"\nvresion: 2", 1) }, 4, "unknown field"},
+		{"unknown key", func(s string) string {
+			return strings.Replace(s, "version: \"1.0\"", "version: \"1.0\"\nvresion: 2", 1)
+		}, 4, "unknown field"},
 		{"wrong type", func(s string) string {
 			return strings.Replace(s, "minimum_age: 0", "minimum_age: eighteen", 1)
-		}, 92, "minimum_age"},
-		{"dangling field", func(s string) string { return strings.Replace(s, "fields: [gps]\n    permissions", "fields: [gps, altitude]\n    permissions", 1) }, 47, `unknown field "altitude"`},
+		}, 106, "minimum_age"},
+		{"dangling field", func(s string) string {
+			return strings.Replace(s, "fields: [gps]\n    permissions", "fields: [gps, altitude]\n    permissions", 1)
+		}, 47, `unknown field "altitude"`},
 		{"dangling category", func(s string) string { return strings.Replace(s, "category: contact,", "category: contacts,", 1) }, 26, `unknown category "contacts"`},
 		{"bad period", func(s string) string { return strings.Replace(s, "duration: 15 days", "duration: 15 fortnights", 1) }, 63, "unknown unit"},
 		{"bad enum", func(s string) string { return strings.Replace(s, "consent: consent", "consent: maybe", 1) }, 36, `consent "maybe" is not allowed`},

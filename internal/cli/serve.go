@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trustee-dev/trustee/internal/api"
+	"github.com/trustee-dev/trustee/internal/policy"
+)
+
+func newServeCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the trustee server",
+		Long: `Serve runs trustee's HTTP server: /healthz, /readyz, /metrics (Prometheus)
+and the rendered policies of the given declarations at
+/policies/{id}?lang=en|zh&format=html|md.
+
+With no configuration it runs on the embedded default: a SQLite database
+under ./trustee-data/db and a root key file under ./trustee-data/keys, both
+created on first start. Declarations must lint clean to be served.`,
+		Example: `  trustee serve --declarations examples/
+  trustee serve --listen 0.0.0.0:8080 --database postgres://trustee@db/trustee
+  curl 'http://127.0.0.1:8080/policies/sopi?lang=zh&format=html'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.serve(cmd.Context())
+		},
+	}
+}
+
+// loadDeclarations parses and lints every declaration to serve. A
+// declaration with findings is refused: trustee never serves a promise it
+// cannot keep.
+func (e *env) loadDeclarations() ([]*policy.Declaration, error) {
+	files, err := declarationFiles(e.cfg.Declarations)
+	if err != nil {
+		return nil, &ExitError{Code: ExitBadInput, Err: err}
+	}
+	var out []*policy.Declaration
+	for _, f := range files {
+		doc, err := e.parseFile(f)
+		if err != nil {
+			return nil, err
+		}
+		if findings := policy.Lint(doc); len(findings) > 0 {
+			for _, fd := range findings {
+				fmt.Fprintln(e.stderr, fd.String())
+			}
+			return nil, &ExitError{Code: ExitBadInput, Err: fmt.Errorf("%s has %d lint finding(s): fix them before serving it", f, len(findings))}
+		}
+		out = append(out, doc.Decl)
+	}
+	return out, nil
+}
+
+func (e *env) serve(ctx context.Context) error {
+	decls, err := e.loadDeclarations()
+	if err != nil {
+		return err
+	}
+	srv, err := api.New(api.Options{Log: e.log, Clock: e.clock, Declarations: decls})
+	if err != nil {
+		return &ExitError{Code: ExitBadInput, Err: err}
+	}
+	ln, err := net.Listen("tcp", e.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", e.cfg.Listen, err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	e.log.Info("trustee serving", "addr", ln.Addr().String(), "declarations", len(decls), "data_dir", e.cfg.DataDir)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	e.log.Info("shutting down", "timeout", e.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), e.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
