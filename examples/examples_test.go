@@ -4,9 +4,14 @@
 package examples_test
 
 import (
+	"bytes"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/trustee-dev/trustee/internal/policy"
 )
@@ -124,4 +129,46 @@ func period(t *testing.T, s string) policy.Period {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestExamplesMatchSchema validates every example against the published
+// JSON Schema, so the schema and the parser cannot disagree unnoticed.
+func TestExamplesMatchSchema(t *testing.T) {
+	raw, err := os.ReadFile("../docs/declaration.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(policy.SchemaID, doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile(policy.SchemaID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob("*.yaml")
+	if len(files) < 5 {
+		t.Fatalf("want the five seed declarations, found %v", files)
+	}
+	for _, f := range files {
+		y, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, err := yaml.YAMLToJSON(y)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(j))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if err := schema.Validate(inst); err != nil {
+			t.Errorf("%s does not match the published schema:\n%v", f, err)
+		}
+	}
 }

@@ -440,7 +440,7 @@ type Cancellation struct {
 	CoolingOff Period `yaml:"cooling_off,omitempty" json:"cooling_off,omitempty"`
 	Resume     string `yaml:"resume" json:"resume" jsonschema:"enum=login,enum=none"`
 	// Deadline is the time to delete or anonymize after the cooling-off.
-	Deadline   Period `yaml:"deadline" json:"deadline"`
+	Deadline   Period `yaml:"deadline,omitempty" json:"deadline,omitempty"`
 	Action     string `yaml:"action" json:"action" jsonschema:"enum=delete,enum=anonymize"`
 	Conditions Text   `yaml:"conditions,omitempty" json:"conditions,omitempty"`
 }
