@@ -12,9 +12,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"golang.org/x/time/rate"
 
 	"github.com/trustee-dev/trustee/internal/clock"
 	"github.com/trustee-dev/trustee/internal/policy"
@@ -29,6 +32,12 @@ type Options struct {
 	// Ready reports whether the server's dependencies answer; nil means
 	// always ready.
 	Ready func(r *http.Request) error
+	// Keys looks API keys up; without it every /v1 operation answers 503.
+	Keys KeyLookup
+	// RateLimit is the sustained requests per second allowed per API key
+	// (0: unlimited), with bursts of RateBurst.
+	RateLimit float64
+	RateBurst int
 }
 
 // Server serves trustee's HTTP interface. It is safe for concurrent use.
@@ -38,8 +47,11 @@ type Server struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	refusals *prometheus.CounterVec
 	policies map[string]*policy.Declaration
 	rendered sync.Map // renderKey -> []byte
+	api      huma.API
+	limits   *limiter
 }
 
 type renderKey struct{ id, lang, format string }
@@ -66,13 +78,19 @@ func New(opts Options) (*Server, error) {
 		Name: "trustee_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
 		Buckets: prometheus.ExponentialBuckets(0.0001, 2.5, 12),
 	}, []string{"route"})
-	s.reg.MustRegister(s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.refusals = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "trustee_refusals_total", Help: "Requests refused, by reason code.",
+	}, []string{"reason"})
+	s.limits = &limiter{rate: rate.Limit(opts.RateLimit), burst: max(opts.RateBurst, 1), buckets: map[string]*rate.Limiter{}}
+	s.reg.MustRegister(s.refusals, s.requests, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	s.handle("GET /healthz", s.healthz)
 	s.handle("GET /readyz", s.readyz)
 	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{Registry: s.reg}))
 	s.handle("GET /policies", s.listPolicies)
 	s.handle("GET /policies/{id}", s.getPolicy)
+	s.api = s.newV1()
+	s.handle("GET /docs/api", s.apiReference)
 	return s, nil
 }
 
@@ -81,7 +99,10 @@ func New(opts Options) (*Server, error) {
 func (s *Server) Registry() *prometheus.Registry { return s.reg }
 
 // Handler returns the server's root handler.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return withRequestID(s.mux) }
+
+// API returns the /v1 API, for feature packages to register operations on.
+func (s *Server) API() huma.API { return s.api }
 
 // handle registers h under pattern with metrics and an access log. Labels
 // and log lines carry the route pattern, never the raw path: paths may hold
