@@ -24,12 +24,22 @@
 //
 // Every entity but [Tenant] belongs to one tenant, and every method takes
 // the tenant: no query reads, counts, finds or deletes across tenants. Ids
-// are unique within a tenant only.
+// are unique within a tenant only. Three exceptions are deliberate:
+// [Reader.GetAPIKey] finds a key by its id alone, because authentication
+// learns the tenant from the key (API key ids are unique in the instance);
+// an [APIKey] with no tenant belongs to the instance operator; and a
+// [TenantLink] joins a processor tenant to a controller tenant.
+//
+// # Change feed
+//
+// The audit log is the change feed: see [Store].
 //
 // # Pagination and order
 //
 // Listings are keyset-paginated ([Page]): ascending by id (bytewise), or by
-// Seq for the consent ledger. Record ids are UUIDv7, so records list in
+// Seq for the consent ledger and declaration versions. Short per-subject
+// or per-tenant lists (guardians, permission states, tenant links) come
+// whole, in key order. Record ids are UUIDv7, so records list in
 // creation order.
 //
 // # Times

@@ -8,10 +8,13 @@ import (
 // Errors that callers test with [errors.Is]. Backends wrap them with detail
 // (which entity, which id); the wrapped text never holds personal data.
 var (
-	// ErrNotFound: the tenant, subject, record, blob or request does not
-	// exist in the tenant named, or an entity refers to one that does not.
+	// ErrNotFound: the entity (tenant, subject, record, request, API key,
+	// declaration version, link...) does not exist in the tenant named, or
+	// an entity refers to one that does not.
 	ErrNotFound = errors.New("store: not found")
-	// ErrConflict: an entity with the same id already exists in the tenant.
+	// ErrConflict: an entity with the same id already exists in the tenant
+	// (for an API key, in the instance; for a declaration version, one
+	// with the same Version), or the link already exists.
 	ErrConflict = errors.New("store: already exists")
 	// ErrUnaudited: a transaction changed data without appending an audit
 	// entry; [Store.Write] rolled it back.

@@ -16,8 +16,8 @@ import (
 // GuardReader returns a Reader that checks every argument before passing it
 // to r, so that r, a backend's reader, sees only valid input: ids and names
 // well formed, the Page's Limit in 1..[MaxLimit], its After a record id
-// for record listings and a decimal Seq for the consent ledger, filter
-// times normalised. Backends give it to the fn of [Store.Read].
+// for record listings and a decimal Seq for the consent ledger and
+// declaration versions, filter times normalised. Backends give it to the fn of [Store.Read].
 func GuardReader(r Reader) Reader { return &guard{r: r} }
 
 // GuardWrite runs fn on a guarded view of tx, a backend's raw transaction,
@@ -151,6 +151,27 @@ func (g *guard) SetSubjectStatus(ctx context.Context, tenant, id string, status 
 	s, err := g.tx.SetSubjectStatus(ctx, tenant, id, status)
 	if err == nil {
 		g.mutate("SetSubjectStatus")
+	}
+	return s, g.leave(err)
+}
+
+func (g *guard) SetSubjectProfile(ctx context.Context, tenant, id string, ageFloor int, region string) (Subject, error) {
+	if err := g.writable(); err != nil {
+		return Subject{}, err
+	}
+	if err := checkTenantID(tenant, "subject", id); err != nil {
+		return Subject{}, err
+	}
+	if !ValidAgeFloor(ageFloor) {
+		return Subject{}, invalid("age_floor", ageFloorReason)
+	}
+	region, err := checkRegion("region", region)
+	if err != nil {
+		return Subject{}, err
+	}
+	s, err := g.tx.SetSubjectProfile(ctx, tenant, id, ageFloor, region)
+	if err == nil {
+		g.mutate("SetSubjectProfile")
 	}
 	return s, g.leave(err)
 }

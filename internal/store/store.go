@@ -8,8 +8,19 @@ import (
 )
 
 // Store is trustee's storage: tenants, subjects, the vault of encrypted
-// records and blob metadata, the consent ledger, rights requests and the
-// audit log. Implementations are safe for concurrent use.
+// records and blob metadata, the consent ledger, rights requests, API
+// keys, declarations and the audit log. Implementations are safe for
+// concurrent use.
+//
+// The audit log is also the change feed for caches on other nodes (the
+// decision engine's snapshots, API key caches): every mutation appends at
+// least one entry in its own transaction, entries are numbered without
+// gaps in commit order, and an entry with Seq n is visible only once every
+// entry before it is. A node that remembers the next Seq it has not seen
+// polls [audit.Log.AuditSize] and reads the new entries with
+// AuditEntries(ctx, next, next+limit, fn), a range scan of the log's
+// primary key; entries of one tenant carry its id in Tenant, and ObjectType
+// and ObjectID say what changed. There is no separate change table.
 type Store interface {
 	// Read runs fn in a read-only transaction that sees one consistent
 	// snapshot. It returns fn's error.
@@ -63,6 +74,41 @@ type Reader interface {
 	GetRequest(ctx context.Context, tenant, id string) (Request, error)
 	// ListRequests lists the tenant's requests by ID.
 	ListRequests(ctx context.Context, tenant string, f RequestFilter, p Page) ([]Request, string, error)
+
+	// ListGuardians lists the guardians linked to a minor, by guardian id.
+	ListGuardians(ctx context.Context, tenant, minor string) ([]Guardian, error)
+	// ListWards lists the minors a guardian is linked to, by minor id.
+	ListWards(ctx context.Context, tenant, guardian string) ([]Guardian, error)
+
+	// ListPermissionStates lists a subject's permission states by device,
+	// then permission; none for an unknown subject.
+	ListPermissionStates(ctx context.Context, tenant, subject string) ([]PermissionState, error)
+
+	// GetAPIKey returns the key with the id, revoked or not, whatever its
+	// tenant. It is the one method not scoped by tenant: it is the
+	// authentication lookup, which learns the tenant from the key the
+	// token names (key ids are unique in the instance). Callers must
+	// compare the secret's hash and check RevokedAt before trusting it,
+	// and must not use it to show a key to anyone.
+	GetAPIKey(ctx context.Context, id string) (APIKey, error)
+	// ListAPIKeys lists the tenant's keys by ID, revoked ones included;
+	// tenant "" lists the instance operator keys.
+	ListAPIKeys(ctx context.Context, tenant string, p Page) ([]APIKey, string, error)
+
+	// GetDeclaration returns the tenant's declaration version seq, with
+	// its Source.
+	GetDeclaration(ctx context.Context, tenant string, seq int64) (DeclarationVersion, error)
+	// ActiveDeclaration returns the tenant's active declaration version,
+	// with its Source; [ErrNotFound] when none was activated.
+	ActiveDeclaration(ctx context.Context, tenant string) (DeclarationVersion, error)
+	// ListDeclarations lists the tenant's declaration versions by Seq
+	// (After is a decimal Seq). Source is left nil for size; SHA256 says
+	// which text each is, and GetDeclaration returns it.
+	ListDeclarations(ctx context.Context, tenant string, p Page) ([]DeclarationVersion, string, error)
+
+	// ListControllers lists the controllers a processor tenant is linked
+	// to, by controller id.
+	ListControllers(ctx context.Context, processor string) ([]TenantLink, error)
 }
 
 // Tx is a read-write transaction. Its reads see its own writes, and a
@@ -92,6 +138,52 @@ type Tx interface {
 	CreateSubject(ctx context.Context, s Subject) (Subject, error)
 	// SetSubjectStatus changes a subject's status and returns it.
 	SetSubjectStatus(ctx context.Context, tenant, id string, status SubjectStatus) (Subject, error)
+	// SetSubjectProfile sets a subject's age bracket ([AgeFloors] or
+	// [AgeUnknown]) and region ("" unknown; stored upper case) and returns
+	// the subject.
+	SetSubjectProfile(ctx context.Context, tenant, id string, ageFloor int, region string) (Subject, error)
+
+	// LinkGuardian links a guardian to a minor, both subjects of the
+	// tenant; [ErrConflict] if they are linked already, [ErrNotFound] if
+	// either subject does not exist.
+	LinkGuardian(ctx context.Context, g Guardian) (Guardian, error)
+	// UnlinkGuardian removes the link; [ErrNotFound] if there is none.
+	UnlinkGuardian(ctx context.Context, tenant, minor, guardian string) error
+
+	// SetPermissionStates stores a batch of permission states, all or
+	// none, replacing the stored state of the same subject, device and
+	// permission unless that one was observed later (a late report does
+	// not undo a newer one). [ErrNotFound] if a subject does not exist; a
+	// batch naming one state twice is invalid.
+	SetPermissionStates(ctx context.Context, states []PermissionState) error
+
+	// CreateAPIKey stores a new key (Scopes sorted); [ErrConflict] if the
+	// ID is taken in any tenant, [ErrNotFound] if the tenant does not
+	// exist.
+	CreateAPIKey(ctx context.Context, k APIKey) (APIKey, error)
+	// RevokeAPIKey stamps the key's RevokedAt and returns it; a key
+	// already revoked keeps its time. tenant "" names an operator key;
+	// [ErrNotFound] if the tenant has no key with the id.
+	RevokeAPIKey(ctx context.Context, tenant, id string) (APIKey, error)
+
+	// PutDeclaration stores a new, inactive declaration version and
+	// returns it with its Seq: one more than the tenant's highest, so 1,
+	// 2, 3... per tenant, also under concurrent uploads. [ErrConflict] if
+	// the tenant already has the Version, [ErrNotFound] if the tenant does
+	// not exist.
+	PutDeclaration(ctx context.Context, d DeclarationVersion) (DeclarationVersion, error)
+	// ActivateDeclaration makes version seq the tenant's only active one
+	// and returns it. Afterwards exactly one version of the tenant is
+	// active, also when activations race: they take turns, and the last to
+	// commit wins. [ErrNotFound] if the tenant has no version seq.
+	ActivateDeclaration(ctx context.Context, tenant string, seq int64) (DeclarationVersion, error)
+
+	// LinkTenants records that a processor tenant processes data for a
+	// controller tenant. Both must exist ([ErrNotFound]); a processor not
+	// of kind processor is invalid; [ErrConflict] if linked already. It
+	// names two tenants by design, as CreateTenant names a new one: it is
+	// the controller's instruction, for its admins or the operator to give.
+	LinkTenants(ctx context.Context, l TenantLink) (TenantLink, error)
 
 	// InsertRecords stores a batch of records, all or none: [ErrConflict]
 	// if an ID is taken, [ErrNotFound] if a subject does not exist.

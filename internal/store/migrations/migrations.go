@@ -6,6 +6,8 @@
 //  1. tenants, subjects and the audit log (head, entries, checkpoints)
 //  2. the vault: records and blob metadata
 //  3. the ledgers: consent events and rights requests
+//  4. access and profiles: subjects' age bracket and region, guardians,
+//     OS permission states, API keys, declaration versions, tenant links
 package migrations
 
 import (
@@ -14,7 +16,7 @@ import (
 )
 
 // Latest is the schema version the current code reads and writes.
-const Latest int64 = 3
+const Latest int64 = 4
 
 //go:embed sqlite/*.sql
 var sqliteFS embed.FS

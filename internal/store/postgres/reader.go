@@ -137,11 +137,11 @@ func (r *reader) ListTenants(ctx context.Context, p store.Page) ([]store.Tenant,
 
 // Subjects
 
-const subjectCols = "tenant, id, status, created_at, updated_at"
+const subjectCols = "tenant, id, status, created_at, updated_at, age_floor, region"
 
 func scanSubject(r pgx.Row) (store.Subject, error) {
 	var s store.Subject
-	err := r.Scan(&s.Tenant, &s.ID, &s.Status, &s.CreatedAt, &s.UpdatedAt)
+	err := r.Scan(&s.Tenant, &s.ID, &s.Status, &s.CreatedAt, &s.UpdatedAt, &s.AgeFloor, &s.Region)
 	s.CreatedAt, s.UpdatedAt = utc(s.CreatedAt), utc(s.UpdatedAt)
 	return s, err
 }

@@ -86,8 +86,8 @@ func (t *tx) CreateTenant(ctx context.Context, tn store.Tenant) (store.Tenant, e
 }
 
 func (t *tx) CreateSubject(ctx context.Context, s store.Subject) (store.Subject, error) {
-	err := t.protected(ctx, "INSERT INTO subjects ("+subjectCols+") VALUES ($1, $2, $3, $4, $5)",
-		[]any{s.Tenant, s.ID, s.Status, s.CreatedAt, s.UpdatedAt}, nil)
+	err := t.protected(ctx, "INSERT INTO subjects ("+subjectCols+") VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		[]any{s.Tenant, s.ID, s.Status, s.CreatedAt, s.UpdatedAt, s.AgeFloor, s.Region}, nil)
 	if err != nil {
 		return store.Subject{}, mapErr(err, fmt.Sprintf("create subject %q", s.ID))
 	}

@@ -124,12 +124,12 @@ func (r *reader) ListTenants(ctx context.Context, p store.Page) ([]store.Tenant,
 
 // Subjects
 
-const subjectCols = "tenant, id, status, created_at, updated_at"
+const subjectCols = "tenant, id, status, created_at, updated_at, age_floor, region"
 
 func scanSubject(r interface{ Scan(...any) error }) (store.Subject, error) {
 	var s store.Subject
 	var c, u int64
-	err := r.Scan(&s.Tenant, &s.ID, &s.Status, &c, &u)
+	err := r.Scan(&s.Tenant, &s.ID, &s.Status, &c, &u, &s.AgeFloor, &s.Region)
 	s.CreatedAt, s.UpdatedAt = fromMicros(c), fromMicros(u)
 	return s, err
 }

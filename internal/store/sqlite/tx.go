@@ -114,8 +114,8 @@ func (t *tx) CreateTenant(ctx context.Context, tn store.Tenant) (store.Tenant, e
 }
 
 func (t *tx) CreateSubject(ctx context.Context, s store.Subject) (store.Subject, error) {
-	_, err := t.sqlTx.ExecContext(ctx, "INSERT INTO subjects ("+subjectCols+") VALUES (?, ?, ?, ?, ?)",
-		s.Tenant, s.ID, s.Status, micros(s.CreatedAt), micros(s.UpdatedAt))
+	_, err := t.sqlTx.ExecContext(ctx, "INSERT INTO subjects ("+subjectCols+") VALUES (?, ?, ?, ?, ?, ?, ?)",
+		s.Tenant, s.ID, s.Status, micros(s.CreatedAt), micros(s.UpdatedAt), s.AgeFloor, s.Region)
 	if err != nil {
 		return store.Subject{}, mapErr(err, "create subject "+quote(s.ID))
 	}

@@ -18,6 +18,12 @@ type tenantView struct {
 	Blobs    []store.BlobMeta
 	Consents []store.ConsentEvent
 	Requests []store.Request
+
+	Guardians    []store.Guardian
+	Permissions  []store.PermissionState
+	APIKeys      []store.APIKey
+	Declarations []store.DeclarationVersion // with their sources
+	Controllers  []store.TenantLink         // the tenant's, as a processor
 }
 
 func viewOf(t testing.TB, s store.Store, tenant string) tenantView {
@@ -38,8 +44,10 @@ func viewOf(t testing.TB, s store.Store, tenant string) tenantView {
 		if v.Consents, _, err = r.ListConsentEvents(ctx, tenant, "", store.Page{Limit: store.MaxLimit}); err != nil {
 			return err
 		}
-		v.Requests, _, err = r.ListRequests(ctx, tenant, store.RequestFilter{}, store.Page{Limit: store.MaxLimit})
-		return err
+		if v.Requests, _, err = r.ListRequests(ctx, tenant, store.RequestFilter{}, store.Page{Limit: store.MaxLimit}); err != nil {
+			return err
+		}
+		return viewAccess(ctx, r, tenant, &v)
 	})
 	return v
 }
@@ -90,6 +98,7 @@ func testTenantIsolation(t *testing.T, s store.Store, clk *clock.Fake) {
 		}
 		return nil
 	})
+	seedAccessIsolation(t, s, A, B)
 	bBefore := viewOf(t, s, B)
 	aBefore := viewOf(t, s, A)
 
@@ -208,7 +217,7 @@ func testTenantIsolation(t *testing.T, s store.Store, clk *clock.Fake) {
 			}
 		}
 		covered["ListRequests"] = true
-		return nil
+		return probeAccessReads(t, r, A, B, covered, notFound)
 	}
 	read(t, s, probeReads)
 
@@ -244,6 +253,7 @@ func testTenantIsolation(t *testing.T, s store.Store, clk *clock.Fake) {
 		notFound("CreateRequest", err)
 		_, err = tx.UpdateRequest(ctx, store.Request{Tenant: A, ID: "req-b", Type: "delete", State: "done"})
 		notFound("UpdateRequest", err)
+		probeAccessWrites(t, tx, A, B, covered, notFound)
 		// Ids are per tenant: A may use a subject id B also uses.
 		_, err = tx.CreateSubject(ctx, store.Subject{Tenant: A, ID: "b-only"})
 		covered["CreateSubject"] = true

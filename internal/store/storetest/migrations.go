@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/trustee-dev/trustee/internal/audit"
@@ -23,10 +24,12 @@ type Migrations struct {
 
 // snapshot is everything the fixture wrote.
 type snapshot struct {
-	Tenants     []store.Tenant
-	View        tenantView
-	Audit       []audit.StoredEntry
-	Checkpoints []audit.Checkpoint
+	Tenants      []store.Tenant
+	View         tenantView
+	OperatorKeys []store.APIKey
+	Links        []store.TenantLink // of processor p1
+	Audit        []audit.StoredEntry
+	Checkpoints  []audit.Checkpoint
 }
 
 func snap(t testing.TB, s store.Store) snapshot {
@@ -34,7 +37,13 @@ func snap(t testing.TB, s store.Store) snapshot {
 	var sn snapshot
 	read(t, s, func(r store.Reader) error {
 		var err error
-		sn.Tenants, _, err = r.ListTenants(context.Background(), store.Page{})
+		if sn.Tenants, _, err = r.ListTenants(context.Background(), store.Page{}); err != nil {
+			return err
+		}
+		if sn.OperatorKeys, _, err = r.ListAPIKeys(context.Background(), "", store.Page{}); err != nil {
+			return err
+		}
+		sn.Links, err = r.ListControllers(context.Background(), "p1")
 		return err
 	})
 	sn.View = viewOf(t, s, "t1")
@@ -66,6 +75,48 @@ func fixture(t testing.TB, s store.Store) {
 			State: "new", DueAt: Epoch.AddDate(0, 1, 0), Detail: []byte(`{"a":1}`)})
 		return err
 	})
+	// Schema version 4.
+	write(t, s, func(tx store.Tx) error {
+		if _, err := tx.CreateSubject(ctx, store.Subject{Tenant: "t1", ID: "kid", AgeFloor: 13, Region: "DE"}); err != nil {
+			return err
+		}
+		if _, err := tx.SetSubjectProfile(ctx, "t1", "alice", 18, "CN"); err != nil {
+			return err
+		}
+		if _, err := tx.LinkGuardian(ctx, store.Guardian{Tenant: "t1", Minor: "kid", Guardian: "alice"}); err != nil {
+			return err
+		}
+		if err := tx.SetPermissionStates(ctx, []store.PermissionState{
+			{Tenant: "t1", Subject: "alice", Device: "dev-1", Permission: "android.permission.CAMERA", Granted: true},
+			{Tenant: "t1", Subject: "kid", Device: "dev-2", Permission: "android.permission.RECORD_AUDIO"},
+		}); err != nil {
+			return err
+		}
+		for _, k := range []store.APIKey{
+			{ID: "k1", Tenant: "t1", Name: "t1 admin", Hash: keyHash("k1"), Scopes: []string{"admin", "audit"}},
+			{ID: "op", Name: "operator", Hash: keyHash("op"), Scopes: []string{"admin"}},
+		} {
+			if _, err := tx.CreateAPIKey(ctx, k); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.RevokeAPIKey(ctx, "t1", "k1"); err != nil {
+			return err
+		}
+		for _, v := range []string{"1.0", "1.1"} {
+			if _, err := tx.PutDeclaration(ctx, decl("t1", v)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ActivateDeclaration(ctx, "t1", 1); err != nil {
+			return err
+		}
+		if _, err := tx.CreateTenant(ctx, store.Tenant{ID: "p1", Name: "SDK vendor", Kind: store.KindProcessor}); err != nil {
+			return err
+		}
+		_, err := tx.LinkTenants(ctx, store.TenantLink{Processor: "p1", Controller: "t1"})
+		return err
+	})
 	if err := s.PutCheckpoint(ctx, audit.Checkpoint{Size: 2, Note: []byte("note\n")}); err != nil {
 		t.Fatal(err)
 	}
@@ -76,14 +127,16 @@ func fixture(t testing.TB, s store.Store) {
 // the rest is gone, and the store works at every step back up. Version
 // numbers mean the same tables in every dialect (see package migrations).
 func RunMigrations(t *testing.T, m Migrations) {
-	if migrations.Latest != 3 {
-		t.Fatalf("RunMigrations knows schema versions 1..3; update it for version %d", migrations.Latest)
+	if migrations.Latest != 4 {
+		t.Fatalf("RunMigrations knows schema versions 1..4; update it for version %d", migrations.Latest)
 	}
 	clk := clock.NewFake(Epoch)
 	s := m.Open(t, clk)
 	fixture(t, s)
 	full := snap(t, s)
-	if len(full.View.Records) != 2 || len(full.View.Consents) != 1 || len(full.View.Requests) != 1 {
+	if len(full.View.Records) != 2 || len(full.View.Consents) != 1 || len(full.View.Requests) != 1 ||
+		len(full.View.Guardians) != 1 || len(full.View.Permissions) != 2 || len(full.View.APIKeys) != 1 ||
+		len(full.View.Declarations) != 2 || len(full.OperatorKeys) != 1 || len(full.Links) != 1 {
 		t.Fatalf("fixture incomplete: %+v", full.View)
 	}
 	s.Close()
@@ -91,6 +144,15 @@ func RunMigrations(t *testing.T, m Migrations) {
 	// What survives a round trip down to version v and back up.
 	kept := func(v int64) snapshot {
 		k := full
+		if v < 4 {
+			// The subjects lose their profile (not their UpdatedAt).
+			k.View.Subjects = slices.Clone(k.View.Subjects)
+			for i := range k.View.Subjects {
+				k.View.Subjects[i].AgeFloor, k.View.Subjects[i].Region = 0, ""
+			}
+			k.View.Guardians, k.View.Permissions, k.View.APIKeys, k.View.Declarations = nil, nil, nil, nil
+			k.OperatorKeys, k.Links = nil, nil
+		}
 		if v < 3 {
 			k.View.Consents, k.View.Requests = nil, nil
 		}

@@ -1,7 +1,9 @@
 // Package storetest is the one conformance suite every [store.Store]
 // implementation must pass in full: CRUD of every entity, tenant
 // isolation, concurrent writers, atomicity, the audit rule, pagination, the
-// consent ledger and the audit log. Each backend's tests call [Run] with a
+// consent ledger, declaration versions (one active, also under racing
+// activations), API keys, guardians, permission states, tenant links and
+// the audit log. Each backend's tests call [Run] with a
 // function that opens a fresh, empty store.
 //
 // The package also holds the migration test ([RunMigrations]) and the
@@ -43,7 +45,15 @@ func Run(t *testing.T, open Opener) {
 		{"Blobs", testBlobs},
 		{"ConsentLedger", testConsentLedger},
 		{"Requests", testRequests},
+		{"SubjectProfile", testSubjectProfile},
+		{"Guardians", testGuardians},
+		{"PermissionStates", testPermissionStates},
+		{"APIKeys", testAPIKeys},
+		{"Declarations", testDeclarations},
+		{"DeclarationRace", testDeclarationRace},
+		{"TenantLinks", testTenantLinks},
 		{"InvalidInput", testInvalidInput},
+		{"InvalidAccessInput", testInvalidAccessInput},
 		{"TenantIsolation", testTenantIsolation},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"ReadModifyWrite", testReadModifyWrite},

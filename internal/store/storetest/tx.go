@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 	"testing"
 
@@ -156,6 +157,7 @@ func testUnaudited(t *testing.T, s store.Store, clk *clock.Fake) {
 	req := store.Request{Tenant: "t1", ID: "r1", Subject: "alice", Type: "access", State: "new"}
 	write(t, s, func(tx store.Tx) error { _, err := tx.CreateRequest(ctx, req); return err })
 	size += 3
+	size += unauditedAccessSetup(t, s)
 	before := viewOf(t, s, "t1")
 
 	mutations := map[string]func(tx store.Tx) error{
@@ -207,6 +209,8 @@ func testUnaudited(t *testing.T, s store.Store, clk *clock.Fake) {
 			return err
 		},
 	}
+	maps.Copy(mutations, accessMutations(ctx))
+	checkMutationsCovered(t, mutations)
 	for name, m := range mutations {
 		err := s.Write(ctx, func(tx store.Tx) error { return m(tx) })
 		mustErr(t, err, store.ErrUnaudited, name+" without audit")
@@ -220,6 +224,7 @@ func testUnaudited(t *testing.T, s store.Store, clk *clock.Fake) {
 		mustErr(t, err, store.ErrNotFound, "tenant of an unaudited transaction")
 		return nil
 	})
+	checkUnauditedAccess(t, s)
 
 	// Reading, failing to find, deleting nothing: no change, no audit needed.
 	err := s.Write(ctx, func(tx store.Tx) error {
