@@ -7,8 +7,9 @@ import (
 
 func newConfigCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "config",
-		Short: "Inspect trustee's configuration",
+		Use:     "config",
+		Short:   "Inspect trustee's configuration",
+		Example: "  trustee config show",
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "show",

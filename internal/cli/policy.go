@@ -19,6 +19,9 @@ func newPolicyCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "policy",
 		Short: "Check, render and compare declarations (policy as code)",
+		Example: `  trustee policy lint examples/*.yaml
+  trustee policy render examples/sopi.yaml --lang zh --format html -o sopi.html
+  trustee policy diff v1.yaml v2.yaml`,
 	}
 	cmd.AddCommand(newLintCmd(e), newRenderCmd(e), newDiffCmd(e))
 	return cmd
