@@ -52,6 +52,7 @@ type Server struct {
 	rendered sync.Map // renderKey -> []byte
 	api      huma.API
 	limits   *limiter
+	v1       *v1 // set by MountV1
 }
 
 type renderKey struct{ id, lang, format string }

@@ -107,6 +107,9 @@ func TestOpenAPIValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := s.MountV1(V1{}); err != nil {
+		t.Fatal(err)
+	}
 	res, body := get(t, s.Handler(), "/openapi.json")
 	if res.StatusCode != 200 {
 		t.Fatalf("GET /openapi.json = %d", res.StatusCode)
@@ -125,6 +128,34 @@ func TestOpenAPIValid(t *testing.T) {
 		for _, e := range errs {
 			t.Errorf("openapi: %s: %s", e.Message, e.Reason)
 		}
+	}
+	// Every route of the /v1 contract is documented, with its scope.
+	var spec struct {
+		Paths map[string]map[string]struct {
+			OperationID string `json:"operationId"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(body), &spec); err != nil {
+		t.Fatal(err)
+	}
+	for _, route := range []string{
+		"POST /v1/tenants", "GET /v1/tenants/{tenant}", "POST /v1/tenants/{tenant}/keys", "GET /v1/tenants/{tenant}/keys",
+		"DELETE /v1/tenants/{tenant}/keys/{id}", "POST /v1/tenants/{processor}/controllers", "POST /v1/declarations",
+		"POST /v1/declarations/{seq}/activate", "GET /v1/declarations", "GET /v1/declarations/active", "PUT /v1/subjects/{subject}",
+		"POST /v1/subjects/{subject}/consents", "GET /v1/subjects/{subject}/consents", "PUT /v1/subjects/{subject}/devices/{device}/permissions",
+		"POST /v1/subjects/{subject}/guardians", "GET /v1/decisions", "POST /v1/subjects/{subject}/records", "GET /v1/subjects/{subject}/records",
+	} {
+		method, path, _ := strings.Cut(route, " ")
+		if _, ok := spec.Paths[path][strings.ToLower(method)]; !ok {
+			t.Errorf("OpenAPI document lacks %s", route)
+		}
+	}
+	if !strings.Contains(body, `"additionalProperties":false`) {
+		t.Error("request bodies accept unknown properties")
+	}
+	_, ref := get(t, s.Handler(), "/docs/api")
+	if !strings.Contains(ref, "/v1/subjects/{subject}/records") {
+		t.Error("the reference page lacks the collect route")
 	}
 }
 

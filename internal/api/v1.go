@@ -5,9 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -90,7 +93,14 @@ func init() {
 			}
 			var ed *huma.ErrorDetail
 			if errors.As(err, &ed) {
-				e.Errors = append(e.Errors, &ErrorDetail{Location: ed.Location, Message: ed.Message})
+				loc, msg := ed.Location, ed.Message
+				// Name the missing property itself, not its parent.
+				if prop, ok := strings.CutPrefix(msg, "expected required property "); ok {
+					if prop, ok = strings.CutSuffix(prop, " to be present"); ok && loc != "" {
+						loc, msg = loc+"."+prop, "required"
+					}
+				}
+				e.Errors = append(e.Errors, &ErrorDetail{Location: loc, Message: msg})
 				continue
 			}
 			e.Errors = append(e.Errors, &ErrorDetail{Message: err.Error()})
@@ -158,6 +168,9 @@ func (l *limiter) allow(key string) bool {
 
 const metaScope = "trustee-scope"
 
+// principalSlot keys where observe learns who called, for its log line.
+type principalSlot struct{}
+
 // newV1 builds the /v1 API on mux: OpenAPI 3.1 at /openapi.json, the
 // reference page at /docs/api, authentication and scopes on every
 // operation registered with [Server.register].
@@ -170,8 +183,33 @@ func (s *Server) newV1() huma.API {
 		"apiKey": {Type: "http", Scheme: "bearer", Description: "An API key, trk_<id>_<secret>, created with `trustee keys create` or POST /v1/tenants/{tenant}/keys."},
 	}
 	api := humago.New(s.mux, cfg)
-	api.UseMiddleware(s.authMiddleware(api))
+	api.UseMiddleware(s.observe, s.authMiddleware(api))
 	return api
+}
+
+// observe measures /v1 operations and writes their access log, as
+// [Server.handle] does for the other routes: labels and log lines carry
+// the route pattern and the status, never the raw path, a query or a body,
+// which may hold subject ids or values.
+func (s *Server) observe(ctx huma.Context, next func(huma.Context)) {
+	start := s.opts.Clock.Now()
+	who := new(Principal) // filled in by authMiddleware
+	next(huma.WithValue(ctx, principalSlot{}, who))
+	op := ctx.Operation()
+	route := op.Method + " " + op.Path
+	status := ctx.Status()
+	if status == 0 {
+		status = http.StatusOK
+	}
+	elapsed := s.opts.Clock.Now().Sub(start)
+	s.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	s.latency.WithLabelValues(route).Observe(elapsed.Seconds())
+	attrs := []slog.Attr{slog.String("route", route), slog.Int("status", status),
+		slog.Duration("elapsed", elapsed.Round(time.Microsecond)), slog.String("request_id", RequestID(ctx.Context()))}
+	if who.KeyID != "" {
+		attrs = append(attrs, slog.String("key", who.KeyID))
+	}
+	s.opts.Log.LogAttrs(ctx.Context(), slog.LevelInfo, "http", attrs...)
 }
 
 // register adds an operation that requires scope (empty: authenticated
@@ -226,6 +264,9 @@ func (s *Server) authMiddleware(api huma.API) func(huma.Context, func(huma.Conte
 			// Do not reveal whether another tenant exists.
 			fail(Problemf(http.StatusNotFound, "not_found", "path.tenant", "no such tenant for this API key"))
 			return
+		}
+		if who, ok := ctx.Context().Value(principalSlot{}).(*Principal); ok {
+			*who = p
 		}
 		next(huma.WithValue(ctx, principalKey{}, p))
 	}

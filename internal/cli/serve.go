@@ -12,6 +12,7 @@ import (
 
 	"github.com/trustee-dev/trustee/internal/api"
 	"github.com/trustee-dev/trustee/internal/policy"
+	"github.com/trustee-dev/trustee/internal/vault"
 )
 
 func newServeCmd(e *env) *cobra.Command {
@@ -23,8 +24,17 @@ and the rendered policies of the given declarations at
 /policies/{id}?lang=en|zh&format=html|md.
 
 With no configuration it runs on the embedded default: a SQLite database
-under ./trustee-data/db and a root key file under ./trustee-data/keys, both
-created on first start. Declarations must lint clean to be served.`,
+under ./trustee-data/db, the root key, key store and audit signing key under
+./trustee-data/keys and blobs under ./trustee-data/blobs, all created on
+first start; /readyz answers once the database does. A shred that an
+earlier process left halfway is finished at start. Declarations must lint
+clean to be served.
+
+Under /v1 it serves the HTTP API (tenants, keys, declarations, consent,
+decisions, collection), described at /openapi.json and /docs/api. Create
+the first tenant and API key with trustee tenants create and trustee keys
+create. Several serve processes may share one PostgreSQL database: each
+follows the audit log to keep its decision caches current.`,
 		Example: `  trustee serve --declarations examples/
   trustee serve --listen 0.0.0.0:8080 --database postgres://trustee@db/trustee
   curl 'http://127.0.0.1:8080/policies/sopi?lang=zh&format=html'`,
@@ -65,9 +75,24 @@ func (e *env) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	srv, err := api.New(api.Options{Log: e.log, Clock: e.clock, Declarations: decls})
+	o := vault.OptionsFromConfig(e.cfg)
+	o.Log, o.Clock = e.log, e.clock
+	v, err := vault.Open(ctx, o)
+	if err != nil {
+		return fmt.Errorf("open the vault: %w", err)
+	}
+	defer func() {
+		if err := v.Close(); err != nil {
+			e.log.Error("closing the vault", "err", err)
+		}
+	}()
+	srv, err := api.New(api.Options{Log: e.log, Clock: e.clock, Declarations: decls,
+		Ready: func(r *http.Request) error { return v.Ping(r.Context()) }})
 	if err != nil {
 		return &ExitError{Code: ExitBadInput, Err: err}
+	}
+	if err := e.mountV1(ctx, srv, v); err != nil {
+		return err
 	}
 	ln, err := net.Listen("tcp", e.cfg.Listen)
 	if err != nil {

@@ -1,11 +1,20 @@
-// Package consent is trustee's decision engine and consent-receipt format.
+// Package consent is trustee's decision engine, consent ledger and
+// consent-receipt format.
 //
 // The engine answers one question, fast: may subject S's field F be
 // processed for purpose P now, and if not, why? ([Engine.Decide]). It
 // holds no database code: it reads declarations and subject state through
-// a [Source] that the caller adapts from the store, and learns of changes
-// made elsewhere through [Engine.Invalidate], [Engine.InvalidateTenant],
-// [Engine.Apply] or a [Feed] it follows.
+// a [Source], and learns of changes made elsewhere through
+// [Engine.Invalidate], [Engine.InvalidateTenant], [Engine.Apply] or a
+// [Feed] it follows.
+//
+// # The store
+//
+// [StoreSource] is the Source of a store.Store, and [AuditFeed] the Feed
+// of its audit log: every node appends an audit entry with each change, so
+// a node following the log learns what the others changed. [Ledger] writes
+// the consent ledger (grants, withdrawals, Sec-GPC opt-outs), each event
+// with its audit entry in one transaction, and tells the engine.
 //
 // # Rules
 //

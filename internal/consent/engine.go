@@ -3,6 +3,7 @@ package consent
 import (
 	"context"
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"log/slog"
 	"strconv"
@@ -226,6 +227,20 @@ func (e *Engine) Decide(ctx context.Context, q Query) (Decision, error) {
 		}
 	}
 	return Decision{Allowed: true, Reason: ReasonOK}, nil
+}
+
+// Declaration returns the tenant's active declaration as the engine holds
+// it, loading it when not cached, or an error wrapping [ErrNoDeclaration]
+// when the tenant has none. The declaration is shared: do not modify it.
+func (e *Engine) Declaration(ctx context.Context, tenant string) (*policy.Declaration, error) {
+	s, err := e.snapshot(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	if s.decl == nil {
+		return nil, fmt.Errorf("tenant %s: %w", tenant, ErrNoDeclaration)
+	}
+	return s.decl, nil
 }
 
 // refuse builds a refusal citing the snapshot's laws.

@@ -18,6 +18,9 @@ var (
 	ErrWeakConsent = errors.New("consent kind too weak")
 	// ErrInvalidKind: the kind is not consent, separate or guardian.
 	ErrInvalidKind = errors.New("unknown consent kind")
+	// ErrGuardianNotLinked: a guardian consent names no guardian, or one
+	// not linked to the subject ([Ledger.Grant]).
+	ErrGuardianNotLinked = errors.New("guardian not linked to the subject")
 )
 
 // GrantError is why [CheckGrant] refused a grant. It names the purpose and
@@ -29,7 +32,7 @@ type GrantError struct {
 	Kind string
 	Need string
 	// Err is one of ErrUnknownPurpose, ErrConsentNotNeeded,
-	// ErrWeakConsent, ErrInvalidKind.
+	// ErrWeakConsent, ErrInvalidKind, ErrGuardianNotLinked.
 	Err error
 }
 
@@ -44,6 +47,8 @@ func (e *GrantError) Error() string {
 		return fmt.Sprintf("consent: purpose %q needs %s consent, not %s", e.Purpose, e.Need, e.Kind)
 	case ErrInvalidKind:
 		return fmt.Sprintf("consent: purpose %q: kind %q is not consent, separate or guardian", e.Purpose, e.Kind)
+	case ErrGuardianNotLinked:
+		return fmt.Sprintf("consent: purpose %q: guardian consent must name a guardian linked to the subject", e.Purpose)
 	}
 	return fmt.Sprintf("consent: purpose %q: %v", e.Purpose, e.Err)
 }

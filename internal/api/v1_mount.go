@@ -1,0 +1,133 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/trustee-dev/trustee/internal/collect"
+	"github.com/trustee-dev/trustee/internal/consent"
+	"github.com/trustee-dev/trustee/internal/store"
+	"github.com/trustee-dev/trustee/internal/vault"
+)
+
+// V1 are the parts the /v1 operations work with. Vault and Engine are
+// required; the others are built from them when nil.
+type V1 struct {
+	Vault *vault.Vault
+	// Engine decides; it should read Source.
+	Engine *consent.Engine
+	// Source reads declarations and subject state from the vault's store.
+	Source *consent.StoreSource
+	// Ledger writes consent events; Gate collects records.
+	Ledger *consent.Ledger
+	Gate   *collect.Gate
+}
+
+// v1 is what MountV1 was given, completed.
+type v1 struct {
+	V1
+	store   store.Store
+	metrics *collect.Metrics
+}
+
+// MountV1 registers the /v1 operations on the server (tenants, keys,
+// declarations, subjects, consent, permissions, guardians, decisions,
+// records) and, unless Options.Keys was given, authenticates API keys
+// against the vault's store. Call it once, before serving.
+func (s *Server) MountV1(d V1) error {
+	m, err := collect.NewMetrics(s.reg)
+	if err != nil {
+		return err
+	}
+	v := &v1{V1: d, metrics: m}
+	if d.Vault != nil {
+		v.store = d.Vault.Store()
+		if v.Source == nil {
+			v.Source = consent.NewStoreSource(v.store)
+		}
+		if v.Engine == nil {
+			v.Engine = consent.NewEngine(v.Source, consent.WithLogger(s.opts.Log))
+		}
+		if v.Ledger == nil {
+			v.Ledger = &consent.Ledger{Store: v.store, Source: v.Source, Engine: v.Engine}
+		}
+		if v.Gate == nil {
+			v.Gate = &collect.Gate{Engine: v.Engine, Vault: d.Vault}
+		}
+		if v.Gate.Metrics == nil {
+			v.Gate.Metrics = m
+		}
+		if s.opts.Keys == nil {
+			s.opts.Keys = StoreKeys(v.store)
+		}
+	}
+	s.v1 = v
+	s.mountTenants()
+	s.mountDeclarations()
+	s.mountSubjects()
+	s.mountCollect()
+	return nil
+}
+
+// StoreKeys looks API keys up in st.
+func StoreKeys(st store.Store) KeyLookup {
+	return func(ctx context.Context, id string) (KeyRecord, error) {
+		var k store.APIKey
+		err := st.Read(ctx, func(r store.Reader) error {
+			var err error
+			k, err = r.GetAPIKey(ctx, id)
+			return err
+		})
+		if err != nil {
+			return KeyRecord{}, err
+		}
+		return KeyRecord{ID: k.ID, Tenant: k.Tenant, Hash: k.Hash, Scopes: k.Scopes, Revoked: !k.Active()}, nil
+	}
+}
+
+// principal returns the request's principal; the auth middleware put it
+// there.
+func principal(ctx context.Context) Principal {
+	p, _ := PrincipalFrom(ctx)
+	return p
+}
+
+// tenantOf returns the tenant a tenant-scoped operation acts on: the key's.
+// Operator keys act only on /v1/tenants routes.
+func tenantOf(ctx context.Context) (Principal, string, error) {
+	p := principal(ctx)
+	if p.Operator() {
+		return p, "", Problemf(http.StatusForbidden, "forbidden", "header.Authorization",
+			"an operator key acts only on /v1/tenants routes: use a key of the tenant")
+	}
+	return p, p.Tenant, nil
+}
+
+// ready reports the server has the parts /v1 operations need.
+func (s *Server) ready() error {
+	if s.v1 == nil || s.v1.Vault == nil {
+		return Problemf(http.StatusServiceUnavailable, "not_ready", "", "this server has no vault")
+	}
+	return nil
+}
+
+// GPCParam is the Sec-GPC request header of subject-scoped operations.
+type GPCParam struct {
+	SecGPC string `header:"Sec-GPC" doc:"Global Privacy Control: 1 opts the subject out of the sale and sharing of its personal information. It is recorded as a withdrawal (channel gpc) of every purpose that sells or shares."`
+}
+
+func (g GPCParam) on() bool { return g.SecGPC == "1" }
+
+// honourGPC records a Sec-GPC: 1 signal for the subject; see
+// consent.Ledger.RecordGPC.
+func (s *Server) honourGPC(ctx context.Context, p Principal, tenant, subject string, g GPCParam) error {
+	if !g.on() {
+		return nil
+	}
+	_, err := s.v1.Ledger.RecordGPC(ctx, p.Actor(), tenant, subject)
+	if errors.Is(err, consent.ErrNoDeclaration) {
+		return nil
+	}
+	return on("path.subject", "subject", err)
+}
