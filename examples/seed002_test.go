@@ -1,7 +1,6 @@
 package examples_test
 
 import (
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -533,19 +532,6 @@ func TestSeed002(t *testing.T) {
 	t.Run("declaration", func(t *testing.T) {
 		for _, f := range facts {
 			t.Run(f.name, f.decl)
-		}
-	})
-	t.Run("lint", func(t *testing.T) {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc, err := policy.Parse(file, data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, f := range policy.Lint(doc) {
-			t.Error(f)
 		}
 	})
 	t.Run("rendered", func(t *testing.T) {
