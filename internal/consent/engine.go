@@ -255,7 +255,13 @@ func consentDetail(r Reason, what string, need kind) string {
 	case ReasonReconsentRequired:
 		return "consent to " + what + " was given to a version of the declaration a major change has overtaken"
 	}
-	return what + " needs " + need.String() + " consent"
+	switch need {
+	case kindSeparate:
+		return what + " needs separate consent"
+	case kindGuardian:
+		return what + " needs a guardian's consent"
+	}
+	return what + " needs consent"
 }
 
 func regionName(s *snapshot, r string) string {
