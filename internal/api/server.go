@@ -53,6 +53,8 @@ type Server struct {
 	api      huma.API
 	limits   *limiter
 	v1       *v1 // set by MountV1
+	// forgetKey drops a key from the key cache MountV1 installs, if any.
+	forgetKey func(id string)
 }
 
 type renderKey struct{ id, lang, format string }

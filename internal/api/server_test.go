@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
@@ -186,5 +187,39 @@ func TestAuthenticate(t *testing.T) {
 	keys[id] = rec
 	if _, err := Authenticate(context.Background(), lookup, token); !errors.Is(err, ErrBadToken) {
 		t.Error("revoked key accepted")
+	}
+}
+
+func TestKeyCacheForget(t *testing.T) {
+	calls := 0
+	rec := KeyRecord{ID: "k1", Tenant: "t1"}
+	lookup, forget := CachedKeys(func(ctx context.Context, id string) (KeyRecord, error) {
+		calls++
+		if id != "k1" {
+			return KeyRecord{}, errors.New("unknown")
+		}
+		return rec, nil
+	}, time.Hour, 2)
+	ctx := context.Background()
+	for range 3 {
+		if got, err := lookup(ctx, "k1"); err != nil || got.Revoked {
+			t.Fatalf("lookup: %+v, %v", got, err)
+		}
+	}
+	if calls != 1 {
+		t.Errorf("%d store lookups for three cached ones, want 1", calls)
+	}
+	rec.Revoked = true
+	forget("k1")
+	if got, _ := lookup(ctx, "k1"); !got.Revoked {
+		t.Error("a forgotten key was served from the cache")
+	}
+	for range 2 {
+		if _, err := lookup(ctx, "nope"); err == nil {
+			t.Error("an unknown key was found")
+		}
+	}
+	if calls != 4 {
+		t.Errorf("%d store lookups, want 4 (unknown ids are never cached)", calls)
 	}
 }

@@ -59,7 +59,7 @@ func (s *Server) MountV1(d V1) error {
 			v.Gate.Metrics = m
 		}
 		if s.opts.Keys == nil {
-			s.opts.Keys = StoreKeys(v.store)
+			s.opts.Keys, s.forgetKey = CachedKeys(StoreKeys(v.store), KeyCacheTTL, KeyCacheSize)
 		}
 	}
 	s.v1 = v

@@ -119,7 +119,8 @@ func (s *Server) mountTenants() {
 	register(s, huma.Operation{
 		OperationID: "revoke-key", Method: http.MethodDelete, Path: "/v1/tenants/{tenant}/keys/{id}", DefaultStatus: http.StatusNoContent,
 		Summary: "Revoke an API key", Tags: []string{"Keys"}, Errors: []int{http.StatusNotFound},
-		Description: "Revokes a key at once, on every node.",
+		Description: "Revokes a key: it stops working at once on the node that answers, and within 2 seconds on every other node " +
+			"(nodes cache authenticated keys for that long).",
 	}, ScopeAdmin, s.revokeKey)
 	register(s, huma.Operation{
 		OperationID: "link-controller", Method: http.MethodPost, Path: "/v1/tenants/{processor}/controllers", DefaultStatus: http.StatusCreated,
@@ -251,6 +252,9 @@ func (s *Server) revokeKey(ctx context.Context, in *revokeKeyIn) (*struct{}, err
 		_, err = tx.Audit(ctx, audit.Entry{Tenant: in.Tenant, Actor: p.Actor(), Action: "apikey.revoke", ObjectType: "apikey", ObjectID: k.ID})
 		return err
 	})
+	if s.forgetKey != nil {
+		s.forgetKey(in.ID) // whether or not the write succeeded
+	}
 	if err != nil {
 		return nil, s.fail(ctx, on("path.id", "API key", err))
 	}

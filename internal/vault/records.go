@@ -155,21 +155,8 @@ func (v *Vault) PutRecords(ctx context.Context, actor, tenant, subject string, v
 	entry.Details["purposes"] = strings.Join(uniqueSorted(len(values), func(i int) string { return values[i].Purpose }), ",")
 	entry.Details["indexed"] = strconv.Itoa(indexed)
 
-	err = v.store.Write(ctx, func(tx store.Tx) error {
-		s, err := tx.GetSubject(ctx, tenant, subject)
-		if err != nil {
-			return err
-		}
-		if err := writable(s); err != nil {
-			return err
-		}
-		if err := tx.InsertRecords(ctx, recs); err != nil {
-			return err
-		}
-		_, err = tx.Audit(ctx, entry)
-		return err
-	})
-	if err != nil {
+	// One transaction, shared with concurrent small calls (group.go).
+	if err := v.commitRecords(ctx, tenant, subject, recs, entry); err != nil {
 		return nil, fmt.Errorf("vault: put records: %w", err)
 	}
 	v.log.Debug("vault: records stored", "tenant", tenant, "subject", subject, "count", len(ids),

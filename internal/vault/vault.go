@@ -127,6 +127,7 @@ type Vault struct {
 	keys   *keys.Manager
 	blobs  *blobs.Store
 	signer *audit.Signer
+	group  committer // group commit of small PutRecords calls
 
 	rootMu sync.Mutex
 	root   *secrets.Keeper

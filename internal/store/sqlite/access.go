@@ -133,7 +133,10 @@ func (r *reader) ListPermissionStates(ctx context.Context, tenant, subject strin
 
 // API keys
 
-const apiKeyCols = "id, tenant, name, hash, scopes, created_at, revoked_at"
+const (
+	apiKeyCols   = "id, tenant, name, hash, scopes, created_at, revoked_at"
+	getAPIKeySQL = "SELECT " + apiKeyCols + " FROM api_keys WHERE id = ?"
+)
 
 func scanAPIKey(r interface{ Scan(...any) error }) (store.APIKey, error) {
 	var k store.APIKey
@@ -175,7 +178,7 @@ func (t *tx) RevokeAPIKey(ctx context.Context, tenant, id string) (store.APIKey,
 
 // GetAPIKey is the authentication lookup: by id alone, in every tenant.
 func (r *reader) GetAPIKey(ctx context.Context, id string) (store.APIKey, error) {
-	k, err := scanAPIKey(r.q.QueryRowContext(ctx, "SELECT "+apiKeyCols+" FROM api_keys WHERE id = ?", id))
+	k, err := scanAPIKey(r.queryRow(ctx, getAPIKeySQL, id))
 	return k, one(err, "API key", "", id)
 }
 

@@ -16,6 +16,7 @@ import (
 // the tenant in its WHERE clause.
 type reader struct {
 	q *sql.Tx
+	c stmtCache // the hot statements of q's pool
 }
 
 var _ store.Reader = (*reader)(nil)
@@ -52,7 +53,11 @@ func (q *query) String() string { return q.b.String() }
 
 // list runs q and scans each row with scan, returning one page and the
 // After of the next.
-func list[T any](ctx context.Context, db *sql.Tx, q *query, limit int, scan func(*sql.Rows) (T, error), key func(T) string) ([]T, string, error) {
+type queryer interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+}
+
+func list[T any](ctx context.Context, db queryer, q *query, limit int, scan func(*sql.Rows) (T, error), key func(T) string) ([]T, string, error) {
 	rows, err := db.QueryContext(ctx, q.String(), q.args...)
 	if err != nil {
 		return nil, "", err
@@ -124,7 +129,10 @@ func (r *reader) ListTenants(ctx context.Context, p store.Page) ([]store.Tenant,
 
 // Subjects
 
-const subjectCols = "tenant, id, status, created_at, updated_at, age_floor, region"
+const (
+	subjectCols   = "tenant, id, status, created_at, updated_at, age_floor, region"
+	getSubjectSQL = "SELECT " + subjectCols + " FROM subjects WHERE tenant = ? AND id = ?"
+)
 
 func scanSubject(r interface{ Scan(...any) error }) (store.Subject, error) {
 	var s store.Subject
@@ -135,8 +143,7 @@ func scanSubject(r interface{ Scan(...any) error }) (store.Subject, error) {
 }
 
 func (r *reader) GetSubject(ctx context.Context, tenant, id string) (store.Subject, error) {
-	s, err := scanSubject(r.q.QueryRowContext(ctx,
-		"SELECT "+subjectCols+" FROM subjects WHERE tenant = ? AND id = ?", tenant, id))
+	s, err := scanSubject(r.queryRow(ctx, getSubjectSQL, tenant, id))
 	return s, one(err, "subject", tenant, id)
 }
 
@@ -171,7 +178,14 @@ func (r *reader) count(ctx context.Context, q *query, what string) (int64, error
 
 // Records
 
-const recordCols = "tenant, id, subject, field, purpose, collected_at, ciphertext, blind_index, device, region"
+const (
+	recordCols   = "tenant, id, subject, field, purpose, collected_at, ciphertext, blind_index, device, region"
+	getRecordSQL = "SELECT " + recordCols + " FROM records WHERE tenant = ? AND id = ?"
+	// findByIndexSQL always has the id condition ("" sorts first) and a
+	// bound limit, so that one prepared statement serves every page.
+	findByIndexSQL = "SELECT " + recordCols + " FROM records WHERE tenant = ? AND field = ? AND blind_index = ? " +
+		"AND id > ? ORDER BY id LIMIT ?"
+)
 
 func scanRecord(r interface{ Scan(...any) error }) (store.Record, error) {
 	var rec store.Record
@@ -183,8 +197,7 @@ func scanRecord(r interface{ Scan(...any) error }) (store.Record, error) {
 }
 
 func (r *reader) GetRecord(ctx context.Context, tenant, id string) (store.Record, error) {
-	rec, err := scanRecord(r.q.QueryRowContext(ctx,
-		"SELECT "+recordCols+" FROM records WHERE tenant = ? AND id = ?", tenant, id))
+	rec, err := scanRecord(r.queryRow(ctx, getRecordSQL, tenant, id))
 	return rec, one(err, "record", tenant, id)
 }
 
@@ -204,7 +217,7 @@ func (r *reader) ListRecords(ctx context.Context, tenant string, f store.RecordF
 }
 
 func (r *reader) records(ctx context.Context, q *query, limit int) ([]store.Record, string, error) {
-	rs, next, err := list(ctx, r.q, q, limit, func(rs *sql.Rows) (store.Record, error) { return scanRecord(rs) },
+	rs, next, err := list(ctx, r, q, limit, func(rs *sql.Rows) (store.Record, error) { return scanRecord(rs) },
 		func(r store.Record) string { return r.ID })
 	if err != nil {
 		return nil, "", fmt.Errorf("sqlite: list records: %w", err)
@@ -217,10 +230,7 @@ func (r *reader) CountRecords(ctx context.Context, tenant string, f store.Record
 }
 
 func (r *reader) FindRecordsByIndex(ctx context.Context, tenant, field string, index []byte, p store.Page) ([]store.Record, string, error) {
-	q := newQuery("SELECT "+recordCols+" FROM records WHERE tenant = ? AND field = ? AND blind_index = ?",
-		tenant, field, index)
-	q.page("id", p)
-	return r.records(ctx, q, p.Limit)
+	return r.records(ctx, newQuery(findByIndexSQL, tenant, field, index, p.After, p.Limit+1), p.Limit)
 }
 
 // Blobs

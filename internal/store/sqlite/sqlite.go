@@ -64,6 +64,10 @@ type Store struct {
 	// (powers of two up to maxBatchRows).
 	insRecords map[int]*sql.Stmt
 	insAudit   map[int]*sql.Stmt
+
+	// The hot statements prepared on each pool; see stmtCache.
+	wc, rc stmtCache
+	ck     *checkpointer // background WAL checkpoints
 }
 
 var _ store.Store = (*Store)(nil)
@@ -134,6 +138,14 @@ func OpenWith(ctx context.Context, path string, clk clock.Clock, o OpenOptions) 
 		s.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
+	if s.rc, err = prepareCache(ctx, s.r, readHot); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.ck, err = startCheckpointer(path); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -154,6 +166,9 @@ func (s *Store) init(ctx context.Context) error {
 		return err
 	}
 	if s.insAudit, err = prepareBatches(ctx, s.w, insertAuditSQL); err != nil {
+		return err
+	}
+	if s.wc, err = prepareCache(ctx, s.w, readHot, writeHot); err != nil {
 		return err
 	}
 	return nil
@@ -193,6 +208,7 @@ func (s *Store) Close() error {
 			errs = append(errs, st.Close())
 		}
 	}
+	errs = append(errs, s.ck.close(), s.wc.close(), s.rc.close())
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
@@ -207,7 +223,7 @@ func (s *Store) Read(ctx context.Context, fn func(store.Reader) error) error {
 		return fmt.Errorf("sqlite: begin read: %w", err)
 	}
 	defer sqlTx.Rollback()
-	return fn(store.GuardReader(&reader{q: sqlTx}))
+	return fn(store.GuardReader(&reader{q: sqlTx, c: s.rc}))
 }
 
 // Write runs fn in one read-write transaction; see [store.Store.Write].
@@ -223,7 +239,7 @@ func (s *Store) Write(ctx context.Context, fn func(store.Tx) error) error {
 			sqlTx.Rollback()
 		}
 	}()
-	t := &tx{reader: reader{q: sqlTx}, s: s, sqlTx: sqlTx, now: now}
+	t := &tx{reader: reader{q: sqlTx, c: s.wc}, s: s, sqlTx: sqlTx, now: now}
 	if err := store.GuardWrite(ctx, t, now, fn); err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func mapErr(err error, op string) error {
 // savepoint runs fn inside a savepoint, so that a failing fn leaves
 // nothing behind and the transaction usable.
 func (t *tx) savepoint(ctx context.Context, fn func() error) error {
-	if _, err := t.sqlTx.ExecContext(ctx, "SAVEPOINT batch"); err != nil {
+	if _, err := t.exec(ctx, "SAVEPOINT batch"); err != nil {
 		return err
 	}
 	if err := fn(); err != nil {
@@ -100,7 +100,7 @@ func (t *tx) savepoint(ctx context.Context, fn func() error) error {
 		}
 		return err
 	}
-	_, err := t.sqlTx.ExecContext(ctx, "RELEASE batch")
+	_, err := t.exec(ctx, "RELEASE batch")
 	return err
 }
 
@@ -236,8 +236,7 @@ func (t *tx) UpdateRequest(ctx context.Context, r store.Request) (store.Request,
 func (t *tx) Audit(ctx context.Context, entries ...audit.Entry) ([]audit.Entry, error) {
 	var first int64
 	n := int64(len(entries))
-	if err := t.sqlTx.QueryRowContext(ctx,
-		"UPDATE audit_head SET next_seq = next_seq + ? WHERE id = 1 RETURNING next_seq - ?", n, n).Scan(&first); err != nil {
+	if err := t.queryRow(ctx, auditReserveSQL, n, n).Scan(&first); err != nil {
 		return nil, fmt.Errorf("sqlite: audit: reserve sequence numbers: %w", err)
 	}
 	const cols = 11
@@ -258,6 +257,8 @@ func (t *tx) Audit(ctx context.Context, entries ...audit.Entry) ([]audit.Entry, 
 	}
 	return entries, nil
 }
+
+const auditReserveSQL = "UPDATE audit_head SET next_seq = next_seq + ? WHERE id = 1 RETURNING next_seq - ?"
 
 const auditCols = "seq, tenant, at, actor, action, object_type, object_id, subject, fields, details, leaf"
 
