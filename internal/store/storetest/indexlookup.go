@@ -13,7 +13,6 @@ import (
 	"github.com/trustee-dev/trustee/internal/store"
 )
 
-
 // IndexLookup is the optional fast path of FindRecordsByIndex that both
 // backends offer outside a transaction.
 type IndexLookup interface {
