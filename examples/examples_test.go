@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -190,4 +192,44 @@ func TestExamplesLintClean(t *testing.T) {
 			t.Error(finding)
 		}
 	}
+}
+
+// eq fails the test unless got deeply equals want.
+func eq(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}
+
+// has fails the test unless list holds every item.
+func has(t *testing.T, what string, list []string, items ...string) {
+	t.Helper()
+	for _, it := range items {
+		if !slices.Contains(list, it) {
+			t.Errorf("%s = %v, want it to contain %q", what, list, it)
+		}
+	}
+}
+
+// categoryOf finds a declared category by id.
+func categoryOf(t *testing.T, d *policy.Declaration, id string) policy.Category {
+	t.Helper()
+	for _, c := range d.Categories {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("category %q not declared", id)
+	return policy.Category{}
+}
+
+// permissionOn finds a declared permission and checks its platform names.
+func permissionOn(t *testing.T, d *policy.Declaration, id string, android, ios, harmonyos []string) policy.Permission {
+	t.Helper()
+	p := permission(t, d, id)
+	eq(t, id+" android", p.Android, android)
+	eq(t, id+" ios", p.IOS, ios)
+	eq(t, id+" harmonyos", p.HarmonyOS, harmonyos)
+	return p
 }

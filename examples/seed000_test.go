@@ -1,8 +1,6 @@
 package examples_test
 
 import (
-	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -16,45 +14,12 @@ func TestSeed000(t *testing.T) {
 	const file = "sobot-sdk.yaml"
 	d := load(t, file)
 
-	// Local helpers (closures, so that no name clashes with the other
-	// seeds' test files in this package).
-	eq := func(t *testing.T, what string, got, want any) {
-		t.Helper()
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s = %v, want %v", what, got, want)
-		}
-	}
-	has := func(t *testing.T, what string, list []string, items ...string) {
-		t.Helper()
-		for _, it := range items {
-			if !slices.Contains(list, it) {
-				t.Errorf("%s = %v, want it to contain %q", what, list, it)
-			}
-		}
-	}
+	// Local helpers; eq, has, categoryOf and permissionOn are the harness's.
 	cat := func(t *testing.T, fieldID, wantCategory string) policy.Field {
 		t.Helper()
 		f := field(t, d, fieldID)
 		eq(t, "field "+fieldID+" category", f.Category, wantCategory)
 		return f
-	}
-	categoryByID := func(t *testing.T, id string) policy.Category {
-		t.Helper()
-		for _, c := range d.Categories {
-			if c.ID == id {
-				return c
-			}
-		}
-		t.Fatalf("category %q not declared", id)
-		return policy.Category{}
-	}
-	perm := func(t *testing.T, id string, android, ios, harmonyos []string) policy.Permission {
-		t.Helper()
-		p := permission(t, d, id)
-		eq(t, id+" android", p.Android, android)
-		eq(t, id+" ios", p.IOS, ios)
-		eq(t, id+" harmonyos", p.HarmonyOS, harmonyos)
-		return p
 	}
 	containsAll := func(s string, subs ...string) bool {
 		for _, sub := range subs {
@@ -198,7 +163,7 @@ func TestSeed000(t *testing.T) {
 			// data exchange | Android / iOS / HarmonyOS"
 			name: "perm-internet",
 			decl: func(t *testing.T) {
-				p := perm(t, "internet", []string{"android.permission.INTERNET"}, []string{"ios.framework.Network"}, []string{"ohos.permission.INTERNET"})
+				p := permissionOn(t, d, "internet", []string{"android.permission.INTERNET"}, []string{"ios.framework.Network"}, []string{"ohos.permission.INTERNET"})
 				has(t, "internet functions", p.Functions, "online_customer_service")
 			},
 			says: []string{"android.permission.INTERNET", "ohos.permission.INTERNET", "Interact with business platforms for data exchange"},
@@ -208,7 +173,7 @@ func TestSeed000(t *testing.T) {
 			// network state changes to maintain stable message connections"
 			name: "perm-network-state",
 			decl: func(t *testing.T) {
-				p := perm(t, "network_state", []string{"android.permission.ACCESS_NETWORK_STATE"}, []string{"ios.framework.Network"}, []string{"ohos.permission.GET_NETWORK_INFO"})
+				p := permissionOn(t, d, "network_state", []string{"android.permission.ACCESS_NETWORK_STATE"}, []string{"ios.framework.Network"}, []string{"ohos.permission.GET_NETWORK_INFO"})
 				eq(t, "network_state fields", p.Fields, []string{"network_type"})
 			},
 			says: []string{"android.permission.ACCESS_NETWORK_STATE", "ohos.permission.GET_NETWORK_INFO", "maintain stable message connections"},
@@ -218,7 +183,7 @@ func TestSeed000(t *testing.T) {
 			// upload images or videos when contacting customer service or leaving messages"
 			name: "perm-storage",
 			decl: func(t *testing.T) {
-				p := perm(t, "storage",
+				p := permissionOn(t, d, "storage",
 					[]string{"android.permission.READ_EXTERNAL_STORAGE", "android.permission.READ_MEDIA_IMAGES", "android.permission.READ_MEDIA_VIDEO"},
 					[]string{"NSPhotoLibraryUsageDescription"}, []string{"ohos.permission.READ_MEDIA"})
 				eq(t, "storage fields", p.Fields, []string{"selected_image", "selected_video"})
@@ -231,7 +196,7 @@ func TestSeed000(t *testing.T) {
 			// messages when consulting customer service"
 			name: "perm-microphone",
 			decl: func(t *testing.T) {
-				p := perm(t, "microphone", []string{"android.permission.RECORD_AUDIO"}, []string{"NSMicrophoneUsageDescription"}, []string{"ohos.permission.MICROPHONE"})
+				p := permissionOn(t, d, "microphone", []string{"android.permission.RECORD_AUDIO"}, []string{"NSMicrophoneUsageDescription"}, []string{"ohos.permission.MICROPHONE"})
 				eq(t, "microphone fields", p.Fields, []string{"voice_message"})
 				has(t, "voice_messages permissions", function(t, d, "voice_messages").Permissions, "microphone")
 			},
@@ -242,7 +207,7 @@ func TestSeed000(t *testing.T) {
 			// consulting customer service or leaving messages"
 			name: "perm-camera",
 			decl: func(t *testing.T) {
-				p := perm(t, "camera", []string{"android.permission.CAMERA"}, []string{"NSCameraUsageDescription"}, []string{"ohos.permission.CAMERA"})
+				p := permissionOn(t, d, "camera", []string{"android.permission.CAMERA"}, []string{"NSCameraUsageDescription"}, []string{"ohos.permission.CAMERA"})
 				eq(t, "camera fields", p.Fields, []string{"camera_photo", "camera_video"})
 			},
 			says: []string{"android.permission.CAMERA", "NSCameraUsageDescription", "ohos.permission.CAMERA", "Take photos or record videos"},
@@ -282,10 +247,10 @@ func TestSeed000(t *testing.T) {
 				cat(t, "crm_children_age_school", "children_info")
 				cat(t, "crm_medical_condition", "health")
 				cat(t, "crm_home_address", "home_address")
-				eq(t, "children_info sensitive", categoryByID(t, "children_info").Sensitive, true)
-				eq(t, "home_address sensitive", categoryByID(t, "home_address").Sensitive, true)
+				eq(t, "children_info sensitive", categoryOf(t, d, "children_info").Sensitive, true)
+				eq(t, "home_address sensitive", categoryOf(t, d, "home_address").Sensitive, true)
 				for _, c := range []string{"id_document", "children_info", "health", "home_address"} {
-					if categoryByID(t, c).Necessity.IsZero() {
+					if categoryOf(t, d, c).Necessity.IsZero() {
 						t.Errorf("sensitive category %s states no necessity", c)
 					}
 				}

@@ -1,8 +1,6 @@
 package examples_test
 
 import (
-	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -17,22 +15,7 @@ func TestSeed002(t *testing.T) {
 	const file = "xiaosuan-cloud-phone-sdk.yaml"
 	d := load(t, file)
 
-	// Local helpers (closures, so that no name clashes with the other
-	// seeds' test files in this package).
-	eq := func(t *testing.T, what string, got, want any) {
-		t.Helper()
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s = %v, want %v", what, got, want)
-		}
-	}
-	has := func(t *testing.T, what string, list []string, items ...string) {
-		t.Helper()
-		for _, it := range items {
-			if !slices.Contains(list, it) {
-				t.Errorf("%s = %v, want it to contain %q", what, list, it)
-			}
-		}
-	}
+	// Local helpers; eq, has, categoryOf and permissionOn are the harness's.
 	cat := func(t *testing.T, fieldID, wantCategory string) policy.Field {
 		t.Helper()
 		f := field(t, d, fieldID)

@@ -1,8 +1,6 @@
 package examples_test
 
 import (
-	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/trustee-dev/trustee/internal/policy"
@@ -16,40 +14,7 @@ func TestSeed004(t *testing.T) {
 	const file = "xiaoying-kankan.yaml"
 	d := load(t, file)
 
-	// Local helpers (closures, so that no name clashes with the other
-	// seeds' test files in this package).
-	eq := func(t *testing.T, what string, got, want any) {
-		t.Helper()
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s = %v, want %v", what, got, want)
-		}
-	}
-	has := func(t *testing.T, what string, list []string, items ...string) {
-		t.Helper()
-		for _, it := range items {
-			if !slices.Contains(list, it) {
-				t.Errorf("%s = %v, want it to contain %q", what, list, it)
-			}
-		}
-	}
-	category := func(t *testing.T, id string) policy.Category {
-		t.Helper()
-		for _, c := range d.Categories {
-			if c.ID == id {
-				return c
-			}
-		}
-		t.Fatalf("category %q not declared", id)
-		return policy.Category{}
-	}
-	perm := func(t *testing.T, id string, android, ios, harmonyos []string) policy.Permission {
-		t.Helper()
-		p := permission(t, d, id)
-		eq(t, id+" android", p.Android, android)
-		eq(t, id+" ios", p.IOS, ios)
-		eq(t, id+" harmonyos", p.HarmonyOS, harmonyos)
-		return p
-	}
+	// Local helpers; eq, has, categoryOf and permissionOn are the harness's.
 	rule := func(t *testing.T, id, duration, trigger, action string) policy.RetentionRule {
 		t.Helper()
 		r := retention(t, d, id)
@@ -339,7 +304,7 @@ func TestSeed004(t *testing.T) {
 				mac := field(t, d, "phone_mac")
 				eq(t, "mac identifier", mac.Identifier, "mac")
 				eq(t, "mac hashing", mac.Hashing, "hmac_sha256")
-				eq(t, "category", category(t, imei.Category).Taxonomy, "device_identifier")
+				eq(t, "category", categoryOf(t, d, imei.Category).Taxonomy, "device_identifier")
 			},
 			says: []string{"MD5"},
 		},
@@ -352,7 +317,7 @@ func TestSeed004(t *testing.T) {
 			decl: func(t *testing.T) {
 				eq(t, "face category", field(t, d, "face_features").Category, "biometric_face")
 				for _, id := range []string{"location_precise", "voice", "transaction"} {
-					if c := category(t, id); !c.Sensitive || c.Necessity.IsZero() || c.Impact.IsZero() {
+					if c := categoryOf(t, d, id); !c.Sensitive || c.Necessity.IsZero() || c.Impact.IsZero() {
 						t.Errorf("category %s: want sensitive with necessity and impact", id)
 					}
 				}
@@ -412,7 +377,7 @@ func TestSeed004(t *testing.T) {
 			// Permission: For risk control and operational security assurance"
 			name: "phone permission",
 			decl: func(t *testing.T) {
-				p := perm(t, "phone", []string{"android.permission.READ_PHONE_STATE"}, []string{"ios.framework.CoreTelephony"}, []string{"ohos.permission.GET_TELEPHONY_STATE"})
+				p := permissionOn(t, d, "phone", []string{"android.permission.READ_PHONE_STATE"}, []string{"ios.framework.CoreTelephony"}, []string{"ohos.permission.GET_TELEPHONY_STATE"})
 				has(t, "functions", p.Functions, "security")
 				has(t, "fields", p.Fields, "phone_imei")
 			},
@@ -423,7 +388,7 @@ func TestSeed004(t *testing.T) {
 			// list of Wi-Fi networks at your location"
 			name: "location permission",
 			decl: func(t *testing.T) {
-				p := perm(t, "location",
+				p := permissionOn(t, d, "location",
 					[]string{"android.permission.ACCESS_FINE_LOCATION", "android.permission.ACCESS_COARSE_LOCATION"},
 					[]string{"NSLocationWhenInUseUsageDescription"},
 					[]string{"ohos.permission.LOCATION", "ohos.permission.APPROXIMATELY_LOCATION"})
@@ -437,7 +402,7 @@ func TestSeed004(t *testing.T) {
 			// the mobile phone of videos and images"
 			name: "storage permission",
 			decl: func(t *testing.T) {
-				p := perm(t, "storage",
+				p := permissionOn(t, d, "storage",
 					[]string{"android.permission.READ_EXTERNAL_STORAGE", "android.permission.WRITE_EXTERNAL_STORAGE"},
 					[]string{"NSPhotoLibraryUsageDescription", "NSPhotoLibraryAddUsageDescription"},
 					[]string{"ohos.permission.READ_IMAGEVIDEO", "ohos.permission.WRITE_IMAGEVIDEO"})
@@ -451,7 +416,7 @@ func TestSeed004(t *testing.T) {
 			// devices by scanning QR codes"
 			name: "camera permission",
 			decl: func(t *testing.T) {
-				p := perm(t, "camera", []string{"android.permission.CAMERA"}, []string{"NSCameraUsageDescription"}, []string{"ohos.permission.CAMERA"})
+				p := permissionOn(t, d, "camera", []string{"android.permission.CAMERA"}, []string{"NSCameraUsageDescription"}, []string{"ohos.permission.CAMERA"})
 				eq(t, "functions", p.Functions, []string{"qr_code_scan"})
 				eq(t, "kind", function(t, d, "qr_code_scan").Kind, policy.FunctionOptional)
 			},
@@ -462,7 +427,7 @@ func TestSeed004(t *testing.T) {
 			// Business: Additional functions / ... Intercom calls"
 			name: "microphone permission",
 			decl: func(t *testing.T) {
-				p := perm(t, "microphone", []string{"android.permission.RECORD_AUDIO"}, []string{"NSMicrophoneUsageDescription"}, []string{"ohos.permission.MICROPHONE"})
+				p := permissionOn(t, d, "microphone", []string{"android.permission.RECORD_AUDIO"}, []string{"NSMicrophoneUsageDescription"}, []string{"ohos.permission.MICROPHONE"})
 				eq(t, "functions", p.Functions, []string{"intercom"})
 				eq(t, "consent", purpose(t, d, "intercom").Consent, policy.ConsentSeparate)
 			},
@@ -476,7 +441,7 @@ func TestSeed004(t *testing.T) {
 			decl: func(t *testing.T) {
 				has(t, "message center", function(t, d, "message_center").Permissions, "notifications", "background")
 				eq(t, "background", function(t, d, "message_center").Background, true)
-				perm(t, "background", []string{"android.permission.RECEIVE_BOOT_COMPLETED", "android.permission.FOREGROUND_SERVICE"}, nil, []string{"ohos.permission.KEEP_BACKGROUND_RUNNING"})
+				permissionOn(t, d, "background", []string{"android.permission.RECEIVE_BOOT_COMPLETED", "android.permission.FOREGROUND_SERVICE"}, nil, []string{"ohos.permission.KEEP_BACKGROUND_RUNNING"})
 			},
 			says: []string{"android.permission.POST_NOTIFICATIONS", "self-start"},
 		},
