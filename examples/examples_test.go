@@ -59,68 +59,46 @@ func says(t *testing.T, text string, phrases ...string) {
 // declared element by id, failing the test when it is absent.
 func field(t *testing.T, d *policy.Declaration, id string) policy.Field {
 	t.Helper()
-	for _, f := range d.Fields {
-		if f.ID == id {
-			return f
-		}
-	}
-	t.Fatalf("field %q not declared", id)
-	return policy.Field{}
+	return byID(t, "field", d.Fields, id, func(f policy.Field) string { return f.ID })
 }
 
 func purpose(t *testing.T, d *policy.Declaration, id string) policy.Purpose {
 	t.Helper()
-	for _, p := range d.Purposes {
-		if p.ID == id {
-			return p
-		}
-	}
-	t.Fatalf("purpose %q not declared", id)
-	return policy.Purpose{}
+	return byID(t, "purpose", d.Purposes, id, func(p policy.Purpose) string { return p.ID })
 }
 
 func function(t *testing.T, d *policy.Declaration, id string) policy.Function {
 	t.Helper()
-	for _, f := range d.Functions {
-		if f.ID == id {
-			return f
-		}
-	}
-	t.Fatalf("function %q not declared", id)
-	return policy.Function{}
+	return byID(t, "function", d.Functions, id, func(f policy.Function) string { return f.ID })
 }
 
 func recipient(t *testing.T, d *policy.Declaration, id string) policy.Recipient {
 	t.Helper()
-	for _, r := range d.Recipients {
-		if r.ID == id {
-			return r
-		}
-	}
-	t.Fatalf("recipient %q not declared", id)
-	return policy.Recipient{}
+	return byID(t, "recipient", d.Recipients, id, func(r policy.Recipient) string { return r.ID })
 }
 
 func permission(t *testing.T, d *policy.Declaration, id string) policy.Permission {
 	t.Helper()
-	for _, p := range d.Permissions {
-		if p.ID == id {
-			return p
-		}
-	}
-	t.Fatalf("permission %q not declared", id)
-	return policy.Permission{}
+	return byID(t, "permission", d.Permissions, id, func(p policy.Permission) string { return p.ID })
 }
 
 func retention(t *testing.T, d *policy.Declaration, id string) policy.RetentionRule {
 	t.Helper()
-	for _, r := range d.Retention {
-		if r.ID == id {
-			return r
+	return byID(t, "retention rule", d.Retention, id, func(r policy.RetentionRule) string { return r.ID })
+}
+
+// byID finds the element of list whose id is id, failing the test when
+// there is none.
+func byID[T any](t *testing.T, what string, list []T, id string, idOf func(T) string) T {
+	t.Helper()
+	for _, x := range list {
+		if idOf(x) == id {
+			return x
 		}
 	}
-	t.Fatalf("retention rule %q not declared", id)
-	return policy.RetentionRule{}
+	t.Fatalf("%s %q not declared", what, id)
+	var zero T
+	return zero
 }
 
 // period parses a period for comparisons in fact tables.
@@ -215,13 +193,7 @@ func has(t *testing.T, what string, list []string, items ...string) {
 // categoryOf finds a declared category by id.
 func categoryOf(t *testing.T, d *policy.Declaration, id string) policy.Category {
 	t.Helper()
-	for _, c := range d.Categories {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("category %q not declared", id)
-	return policy.Category{}
+	return byID(t, "category", d.Categories, id, func(c policy.Category) string { return c.ID })
 }
 
 // permissionOn finds a declared permission and checks its platform names.

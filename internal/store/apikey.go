@@ -37,13 +37,12 @@ type APIKey struct {
 // Active reports whether the key has not been revoked.
 func (k APIKey) Active() bool { return k.RevokedAt.IsZero() }
 
-// LogValue logs the key's id, tenant, name, scopes and state, never its
-// hash.
+// LogValue logs the key's id, tenant, scopes and state: never its hash,
+// nor its free-text name, which may name a person.
 func (k APIKey) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("id", k.ID),
 		slog.String("tenant", k.Tenant),
-		slog.String("name", k.Name),
 		slog.Any("scopes", k.Scopes),
 		slog.Bool("revoked", !k.Active()),
 	)
@@ -52,7 +51,7 @@ func (k APIKey) LogValue() slog.Value {
 // String describes the key as LogValue does, so that %v and %+v do not
 // print the hash either.
 func (k APIKey) String() string {
-	return fmt.Sprintf("APIKey{ID:%q Tenant:%q Name:%q Scopes:%v Revoked:%t}", k.ID, k.Tenant, k.Name, k.Scopes, !k.Active())
+	return fmt.Sprintf("APIKey{ID:%q Tenant:%q Scopes:%v Revoked:%t}", k.ID, k.Tenant, k.Scopes, !k.Active())
 }
 
 func (k *APIKey) check(now time.Time) error {
