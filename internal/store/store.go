@@ -9,7 +9,8 @@ import (
 
 // Store is trustee's storage: tenants, subjects, the vault of encrypted
 // records and blob metadata, the consent ledger, rights requests, API
-// keys, declarations and the audit log. Implementations are safe for
+// keys, declarations, trusted keys, legal holds, webhook endpoints and the
+// audit log. Implementations are safe for
 // concurrent use.
 //
 // The audit log is also the change feed for caches on other nodes (the
@@ -109,6 +110,29 @@ type Reader interface {
 	// ListControllers lists the controllers a processor tenant is linked
 	// to, by controller id.
 	ListControllers(ctx context.Context, processor string) ([]TenantLink, error)
+
+	// GetTrustedKey returns the tenant's trusted key with the id, revoked
+	// or not: callers check [TrustedKey.Active] before trusting it.
+	GetTrustedKey(ctx context.Context, tenant, id string) (TrustedKey, error)
+	// ListTrustedKeys lists the tenant's trusted keys of kind ("" for
+	// every kind) by ID, revoked ones included.
+	ListTrustedKeys(ctx context.Context, tenant, kind string, p Page) ([]TrustedKey, string, error)
+
+	GetHold(ctx context.Context, tenant, id string) (Hold, error)
+	// ListHolds lists the tenant's legal holds by ID.
+	ListHolds(ctx context.Context, tenant string, f HoldFilter, p Page) ([]Hold, string, error)
+	// ActiveHolds lists, by ID, the tenant's active holds that may cover
+	// the subject: the tenant-scope holds, the subject's own holds and
+	// every category hold of the tenant (the caller decides whether the
+	// data it would delete is of that category). Nothing checks that the
+	// subject exists; an unknown one is covered by the tenant's tenant
+	// and category holds alone.
+	ActiveHolds(ctx context.Context, tenant, subject string) ([]Hold, error)
+
+	GetWebhookEndpoint(ctx context.Context, tenant, id string) (WebhookEndpoint, error)
+	// ListWebhookEndpoints lists the tenant's webhook endpoints by ID,
+	// disabled ones included.
+	ListWebhookEndpoints(ctx context.Context, tenant string, p Page) ([]WebhookEndpoint, string, error)
 }
 
 // Tx is a read-write transaction. Its reads see its own writes, and a
@@ -184,6 +208,32 @@ type Tx interface {
 	// names two tenants by design, as CreateTenant names a new one: it is
 	// the controller's instruction, for its admins or the operator to give.
 	LinkTenants(ctx context.Context, l TenantLink) (TenantLink, error)
+
+	// CreateTrustedKey stores a new trusted key; [ErrConflict] if the ID
+	// is taken in the tenant, [ErrNotFound] if the tenant does not exist.
+	CreateTrustedKey(ctx context.Context, k TrustedKey) (TrustedKey, error)
+	// RevokeTrustedKey stamps the key's RevokedAt and returns it; a key
+	// already revoked keeps its first time. [ErrNotFound] if the tenant
+	// has no key with the id.
+	RevokeTrustedKey(ctx context.Context, tenant, id string) (TrustedKey, error)
+
+	// PlaceHold stores a new, active legal hold; [ErrConflict] if the ID
+	// is taken in the tenant, [ErrNotFound] if the tenant does not exist
+	// or, for a subject hold, the subject does not.
+	PlaceHold(ctx context.Context, h Hold) (Hold, error)
+	// ReleaseHold stamps the hold's ReleasedAt and ReleasedBy (by) and
+	// returns it. [ErrNotFound] if the tenant has no hold with the id;
+	// [ErrConflict] if it was released already (the first release stands).
+	ReleaseHold(ctx context.Context, tenant, id, by string) (Hold, error)
+
+	// CreateWebhookEndpoint stores a new endpoint (Events sorted);
+	// [ErrConflict] if the ID is taken in the tenant, [ErrNotFound] if
+	// the tenant does not exist.
+	CreateWebhookEndpoint(ctx context.Context, w WebhookEndpoint) (WebhookEndpoint, error)
+	// DisableWebhookEndpoint stamps the endpoint's DisabledAt and returns
+	// it; an endpoint already disabled keeps its first time. [ErrNotFound]
+	// if the tenant has no endpoint with the id.
+	DisableWebhookEndpoint(ctx context.Context, tenant, id string) (WebhookEndpoint, error)
 
 	// InsertRecords stores a batch of records, all or none: [ErrConflict]
 	// if an ID is taken, [ErrNotFound] if a subject does not exist.

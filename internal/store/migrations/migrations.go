@@ -8,6 +8,8 @@
 //  3. the ledgers: consent events and rights requests
 //  4. access and profiles: subjects' age bracket and region, guardians,
 //     OS permission states, API keys, declaration versions, tenant links
+//  5. rights: trusted keys (apps' and agents' signing keys), legal holds,
+//     webhook endpoints
 package migrations
 
 import (
@@ -16,7 +18,7 @@ import (
 )
 
 // Latest is the schema version the current code reads and writes.
-const Latest int64 = 4
+const Latest int64 = 5
 
 //go:embed sqlite/*.sql
 var sqliteFS embed.FS

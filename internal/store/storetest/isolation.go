@@ -24,6 +24,10 @@ type tenantView struct {
 	APIKeys      []store.APIKey
 	Declarations []store.DeclarationVersion // with their sources
 	Controllers  []store.TenantLink         // the tenant's, as a processor
+
+	TrustedKeys []store.TrustedKey
+	Holds       []store.Hold
+	Webhooks    []store.WebhookEndpoint
 }
 
 func viewOf(t testing.TB, s store.Store, tenant string) tenantView {
@@ -47,7 +51,10 @@ func viewOf(t testing.TB, s store.Store, tenant string) tenantView {
 		if v.Requests, _, err = r.ListRequests(ctx, tenant, store.RequestFilter{}, store.Page{Limit: store.MaxLimit}); err != nil {
 			return err
 		}
-		return viewAccess(ctx, r, tenant, &v)
+		if err := viewAccess(ctx, r, tenant, &v); err != nil {
+			return err
+		}
+		return viewRights(ctx, r, tenant, &v)
 	})
 	return v
 }
@@ -99,6 +106,7 @@ func testTenantIsolation(t *testing.T, s store.Store, clk *clock.Fake) {
 		return nil
 	})
 	seedAccessIsolation(t, s, A, B)
+	seedRightsIsolation(t, s, A, B)
 	bBefore := viewOf(t, s, B)
 	aBefore := viewOf(t, s, A)
 
@@ -217,7 +225,10 @@ func testTenantIsolation(t *testing.T, s store.Store, clk *clock.Fake) {
 			}
 		}
 		covered["ListRequests"] = true
-		return probeAccessReads(t, r, A, B, covered, notFound)
+		if err := probeAccessReads(t, r, A, B, covered, notFound); err != nil {
+			return err
+		}
+		return probeRightsReads(t, r, A, B, covered, notFound)
 	}
 	read(t, s, probeReads)
 
@@ -254,6 +265,7 @@ func testTenantIsolation(t *testing.T, s store.Store, clk *clock.Fake) {
 		_, err = tx.UpdateRequest(ctx, store.Request{Tenant: A, ID: "req-b", Type: "delete", State: "done"})
 		notFound("UpdateRequest", err)
 		probeAccessWrites(t, tx, A, B, covered, notFound)
+		probeRightsWrites(t, tx, A, B, covered, notFound)
 		// Ids are per tenant: A may use a subject id B also uses.
 		_, err = tx.CreateSubject(ctx, store.Subject{Tenant: A, ID: "b-only"})
 		covered["CreateSubject"] = true

@@ -117,6 +117,31 @@ func fixture(t testing.TB, s store.Store) {
 		_, err := tx.LinkTenants(ctx, store.TenantLink{Processor: "p1", Controller: "t1"})
 		return err
 	})
+	// Schema version 5.
+	write(t, s, func(tx store.Tx) error {
+		if _, err := tx.CreateTrustedKey(ctx, store.TrustedKey{Tenant: "t1", ID: "agent", Kind: store.TrustedKeyAgent,
+			Name: "agent", Algorithm: store.AlgorithmEd25519, PublicKey: pubKey("agent"),
+			CallbackURL: "https://agent.example/cb"}); err != nil {
+			return err
+		}
+		if _, err := tx.RevokeTrustedKey(ctx, "t1", "agent"); err != nil {
+			return err
+		}
+		for _, h := range []store.Hold{
+			{Tenant: "t1", ID: "h1", Scope: store.HoldSubject, Target: "alice", Reason: "case 1", PlacedBy: "user:officer"},
+			{Tenant: "t1", ID: "h2", Scope: store.HoldCategory, Target: "health", PlacedBy: "user:officer"},
+		} {
+			if _, err := tx.PlaceHold(ctx, h); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ReleaseHold(ctx, "t1", "h2", "user:officer"); err != nil {
+			return err
+		}
+		_, err := tx.CreateWebhookEndpoint(ctx, store.WebhookEndpoint{Tenant: "t1", ID: "wh", URL: "https://hooks.example/",
+			Secret: []byte("sealed"), Events: []string{"request.created"}})
+		return err
+	})
 	if err := s.PutCheckpoint(ctx, audit.Checkpoint{Size: 2, Note: []byte("note\n")}); err != nil {
 		t.Fatal(err)
 	}
@@ -127,8 +152,8 @@ func fixture(t testing.TB, s store.Store) {
 // the rest is gone, and the store works at every step back up. Version
 // numbers mean the same tables in every dialect (see package migrations).
 func RunMigrations(t *testing.T, m Migrations) {
-	if migrations.Latest != 4 {
-		t.Fatalf("RunMigrations knows schema versions 1..4; update it for version %d", migrations.Latest)
+	if migrations.Latest != 5 {
+		t.Fatalf("RunMigrations knows schema versions 1..5; update it for version %d", migrations.Latest)
 	}
 	clk := clock.NewFake(Epoch)
 	s := m.Open(t, clk)
@@ -136,7 +161,8 @@ func RunMigrations(t *testing.T, m Migrations) {
 	full := snap(t, s)
 	if len(full.View.Records) != 2 || len(full.View.Consents) != 1 || len(full.View.Requests) != 1 ||
 		len(full.View.Guardians) != 1 || len(full.View.Permissions) != 2 || len(full.View.APIKeys) != 1 ||
-		len(full.View.Declarations) != 2 || len(full.OperatorKeys) != 1 || len(full.Links) != 1 {
+		len(full.View.Declarations) != 2 || len(full.OperatorKeys) != 1 || len(full.Links) != 1 ||
+		len(full.View.TrustedKeys) != 1 || len(full.View.Holds) != 2 || len(full.View.Webhooks) != 1 {
 		t.Fatalf("fixture incomplete: %+v", full.View)
 	}
 	s.Close()
@@ -144,6 +170,9 @@ func RunMigrations(t *testing.T, m Migrations) {
 	// What survives a round trip down to version v and back up.
 	kept := func(v int64) snapshot {
 		k := full
+		if v < 5 {
+			k.View.TrustedKeys, k.View.Holds, k.View.Webhooks = nil, nil, nil
+		}
 		if v < 4 {
 			// The subjects lose their profile (not their UpdatedAt).
 			k.View.Subjects = slices.Clone(k.View.Subjects)

@@ -3,7 +3,7 @@
 // isolation, concurrent writers, atomicity, the audit rule, pagination, the
 // consent ledger, declaration versions (one active, also under racing
 // activations), API keys, guardians, permission states, tenant links and
-// the audit log. Each backend's tests call [Run] with a
+// the audit log, trusted keys, legal holds and webhook endpoints. Each backend's tests call [Run] with a
 // function that opens a fresh, empty store.
 //
 // The package also holds the migration test ([RunMigrations]) and the
@@ -52,8 +52,12 @@ func Run(t *testing.T, open Opener) {
 		{"Declarations", testDeclarations},
 		{"DeclarationRace", testDeclarationRace},
 		{"TenantLinks", testTenantLinks},
+		{"TrustedKeys", testTrustedKeys},
+		{"Holds", testHolds},
+		{"WebhookEndpoints", testWebhookEndpoints},
 		{"InvalidInput", testInvalidInput},
 		{"InvalidAccessInput", testInvalidAccessInput},
+		{"InvalidRightsInput", testInvalidRightsInput},
 		{"TenantIsolation", testTenantIsolation},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"ReadModifyWrite", testReadModifyWrite},

@@ -158,6 +158,7 @@ func testUnaudited(t *testing.T, s store.Store, clk *clock.Fake) {
 	write(t, s, func(tx store.Tx) error { _, err := tx.CreateRequest(ctx, req); return err })
 	size += 3
 	size += unauditedAccessSetup(t, s)
+	size += unauditedRightsSetup(t, s)
 	before := viewOf(t, s, "t1")
 
 	mutations := map[string]func(tx store.Tx) error{
@@ -210,6 +211,7 @@ func testUnaudited(t *testing.T, s store.Store, clk *clock.Fake) {
 		},
 	}
 	maps.Copy(mutations, accessMutations(ctx))
+	maps.Copy(mutations, rightsMutations(ctx))
 	checkMutationsCovered(t, mutations)
 	for name, m := range mutations {
 		err := s.Write(ctx, func(tx store.Tx) error { return m(tx) })

@@ -1,0 +1,9 @@
+package sqlite_test
+
+import (
+	"testing"
+
+	"github.com/trustee-dev/trustee/internal/store/storetest"
+)
+
+func BenchmarkActiveHolds(b *testing.B) { storetest.BenchActiveHolds(b, open) }
