@@ -7,6 +7,7 @@ import (
 
 	"github.com/trustee-dev/trustee/internal/collect"
 	"github.com/trustee-dev/trustee/internal/consent"
+	"github.com/trustee-dev/trustee/internal/rights"
 	"github.com/trustee-dev/trustee/internal/store"
 	"github.com/trustee-dev/trustee/internal/vault"
 )
@@ -22,6 +23,8 @@ type V1 struct {
 	// Ledger writes consent events; Gate collects records.
 	Ledger *consent.Ledger
 	Gate   *collect.Gate
+	// Rights keeps rights requests; built over the store when nil.
+	Rights *rights.Service
 }
 
 // v1 is what MountV1 was given, completed.
@@ -55,6 +58,9 @@ func (s *Server) MountV1(d V1) error {
 		if v.Gate == nil {
 			v.Gate = &collect.Gate{Engine: v.Engine, Vault: d.Vault}
 		}
+		if v.Rights == nil {
+			v.Rights = &rights.Service{Store: v.store, Clock: s.opts.Clock, Declaration: v.Source.ActiveDeclaration}
+		}
 		if v.Gate.Metrics == nil {
 			v.Gate.Metrics = m
 		}
@@ -67,6 +73,7 @@ func (s *Server) MountV1(d V1) error {
 	s.mountDeclarations()
 	s.mountSubjects()
 	s.mountCollect()
+	s.mountRequests()
 	return nil
 }
 

@@ -129,7 +129,7 @@ keys, retention, sharing, user rights on time, and a tamper-evident audit log.`,
 		},
 	}
 	config.RegisterFlags(root.PersistentFlags())
-	root.AddCommand(newConfigCmd(e), newPolicyCmd(e), newServeCmd(e), newTenantsCmd(e), withKeysRotate(e, newKeysCmd(e)), newAuditCmd(e))
+	root.AddCommand(newConfigCmd(e), newPolicyCmd(e), newServeCmd(e), newTenantsCmd(e), withKeysRotate(e, newKeysCmd(e)), newAuditCmd(e), newRequestsCmd(e))
 	return root
 }
 
