@@ -94,6 +94,11 @@ func (e *env) serve(ctx context.Context) error {
 	if err := e.mountV1(ctx, srv, v); err != nil {
 		return err
 	}
+	runner, err := e.startJobs(ctx, v, srv.Registry())
+	if err != nil {
+		return err
+	}
+	defer e.stopJobs(runner) // runs before the vault closes
 	ln, err := net.Listen("tcp", e.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", e.cfg.Listen, err)

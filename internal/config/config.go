@@ -45,6 +45,8 @@ type Config struct {
 	ShutdownTimeout time.Duration `mapstructure:"shutdown-timeout" yaml:"shutdown-timeout"`
 	// SMTP is the mail relay URL: smtp://user:password@host:port.
 	SMTP string `mapstructure:"smtp" yaml:"smtp" secret:"url"`
+	// JobWorkers is how many background jobs trustee serve runs at once.
+	JobWorkers int `mapstructure:"job-workers" yaml:"job-workers"`
 }
 
 // DefaultDataDir is where the embedded default keeps its files.
@@ -64,6 +66,7 @@ func RegisterFlags(fs *pflag.FlagSet) {
 	fs.String("log-level", "info", "log level: debug, info, warn or error")
 	fs.Duration("shutdown-timeout", 15*time.Second, "time allowed for graceful shutdown")
 	fs.String("smtp", "", "SMTP relay URL: smtp://user:password@host:port")
+	fs.Int("job-workers", 8, "background jobs (deadlines, deliveries, purges) run at once by serve")
 }
 
 // Load reads the configuration from fs (already parsed), the environment
@@ -115,6 +118,9 @@ func (c *Config) fill() error {
 	}
 	if c.Blobs == "" {
 		c.Blobs = "file://" + filepath.ToSlash(filepath.Join(dir, "blobs"))
+	}
+	if c.JobWorkers < 1 {
+		return fmt.Errorf("job-workers %d: give at least 1", c.JobWorkers)
 	}
 	switch c.LogFormat {
 	case "text", "json":

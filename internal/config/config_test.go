@@ -79,12 +79,29 @@ func TestRedacted(t *testing.T) {
 }
 
 func TestBadValues(t *testing.T) {
-	for _, args := range [][]string{{"--log-format", "xml"}, {"--log-level", "loud"}} {
+	for _, args := range [][]string{{"--log-format", "xml"}, {"--log-level", "loud"}, {"--job-workers", "0"}} {
 		if _, err := load(t, args, nil); err == nil || !strings.Contains(err.Error(), args[1]) {
 			t.Errorf("%v: want an error naming %q, got %v", args, args[1], err)
 		}
 	}
 	if _, err := load(t, []string{"--config", "/nonexistent/trustee.yaml"}, nil); err == nil {
 		t.Error("missing config file: want an error")
+	}
+}
+
+func TestJobWorkers(t *testing.T) {
+	c, err := load(t, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.JobWorkers != 8 {
+		t.Errorf("default job-workers = %d, want 8", c.JobWorkers)
+	}
+	c, err = load(t, nil, map[string]string{"TRUSTEE_JOB_WORKERS": "3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.JobWorkers != 3 {
+		t.Errorf("TRUSTEE_JOB_WORKERS=3: job-workers = %d", c.JobWorkers)
 	}
 }
