@@ -15,6 +15,7 @@ import (
 	"github.com/trustee-dev/trustee/internal/policy"
 	"github.com/trustee-dev/trustee/internal/store"
 	"github.com/trustee-dev/trustee/internal/taxonomy"
+	"github.com/trustee-dev/trustee/internal/verify"
 )
 
 // Detail is what Request.Detail holds: non-personal facts about a request.
@@ -36,6 +37,38 @@ type Detail struct {
 	Refusal *Refusal `json:"refusal,omitempty"`
 	// Extensions lists the deadline's extensions.
 	Extensions []Extended `json:"extensions,omitempty"`
+	// CoolingOffEnds is, for cancel_account, when the cooling-off ends:
+	// until then logging in resumes the account (Fulfiller.Resume).
+	CoolingOffEnds time.Time `json:"cooling_off_ends,omitzero"`
+	// DeleteBy is, for cancel_account, when the account's data must be
+	// deleted or anonymized.
+	DeleteBy time.Time `json:"delete_by,omitzero"`
+	// Held is true when a legal hold kept the subject's data from being
+	// deleted; HoldIDs names the holds.
+	Held    bool     `json:"held,omitempty"`
+	HoldIDs []string `json:"hold_ids,omitempty"`
+	// Notice is what the subject is told about how the request was
+	// carried out, en and zh.
+	Notice *taxonomy.Label `json:"notice,omitempty"`
+	// RemindedAt is when staff were reminded of the deadline.
+	RemindedAt time.Time `json:"reminded_at,omitzero"`
+	// Outcome is what was done to carry the request out.
+	Outcome *Outcome `json:"outcome,omitempty"`
+	// Verification is the state of the identity check: method, tries,
+	// expiry and a keyed hash of the one-time code, never the code or the
+	// address it went to.
+	Verification *verify.Challenge `json:"verification,omitempty"`
+	// RoutedTo is, on an entrusted party's request, the controller's
+	// request it was forwarded to; RoutedFrom is, on the controller's
+	// request, the entrusted party's request it came from.
+	RoutedTo   *Link `json:"routed_to,omitempty"`
+	RoutedFrom *Link `json:"routed_from,omitempty"`
+}
+
+// Link names a request of another tenant.
+type Link struct {
+	Tenant  string `json:"tenant"`
+	Request string `json:"request"`
 }
 
 // Refusal is why a request was refused and what the subject is told.
