@@ -7,7 +7,9 @@ import (
 
 	"github.com/trustee-dev/trustee/internal/collect"
 	"github.com/trustee-dev/trustee/internal/consent"
+	"github.com/trustee-dev/trustee/internal/notify"
 	"github.com/trustee-dev/trustee/internal/rights"
+	"github.com/trustee-dev/trustee/internal/routing"
 	"github.com/trustee-dev/trustee/internal/store"
 	"github.com/trustee-dev/trustee/internal/vault"
 )
@@ -25,6 +27,13 @@ type V1 struct {
 	Gate   *collect.Gate
 	// Rights keeps rights requests; built over the store when nil.
 	Rights *rights.Service
+	// Router forwards an entrusted party's requests to controllers and
+	// manages webhook endpoints; nil when this server runs no job runner
+	// to deliver events (the routes answer 503).
+	Router *routing.Router
+	// Email and SMS send one-time codes; nil when not configured.
+	Email notify.Sender
+	SMS   notify.Sender
 }
 
 // v1 is what MountV1 was given, completed.
@@ -74,6 +83,7 @@ func (s *Server) MountV1(d V1) error {
 	s.mountSubjects()
 	s.mountCollect()
 	s.mountRequests()
+	s.mountVerify()
 	return nil
 }
 

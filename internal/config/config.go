@@ -43,8 +43,14 @@ type Config struct {
 	LogLevel  string `mapstructure:"log-level" yaml:"log-level"`
 	// ShutdownTimeout bounds graceful shutdown.
 	ShutdownTimeout time.Duration `mapstructure:"shutdown-timeout" yaml:"shutdown-timeout"`
-	// SMTP is the mail relay URL: smtp://user:password@host:port.
+	// SMTP is the mail relay URL:
+	// smtp://user:password@host:port?from=privacy@example.com (see
+	// notify.NewSMTP).
 	SMTP string `mapstructure:"smtp" yaml:"smtp" secret:"url"`
+	// SMSGateway is the SMS gateway's HTTPS endpoint; SMSToken its bearer
+	// token.
+	SMSGateway string `mapstructure:"sms-gateway" yaml:"sms-gateway" secret:"url"`
+	SMSToken   string `mapstructure:"sms-token" yaml:"sms-token" secret:"true"`
 	// JobWorkers is how many background jobs trustee serve runs at once.
 	JobWorkers int `mapstructure:"job-workers" yaml:"job-workers"`
 }
@@ -65,7 +71,9 @@ func RegisterFlags(fs *pflag.FlagSet) {
 	fs.String("log-format", "text", "log format: text or json")
 	fs.String("log-level", "info", "log level: debug, info, warn or error")
 	fs.Duration("shutdown-timeout", 15*time.Second, "time allowed for graceful shutdown")
-	fs.String("smtp", "", "SMTP relay URL: smtp://user:password@host:port")
+	fs.String("smtp", "", "SMTP relay URL: smtp://user:password@host:port?from=privacy@example.com")
+	fs.String("sms-gateway", "", "SMS gateway endpoint (https) for one-time codes")
+	fs.String("sms-token", "", "bearer token of the SMS gateway")
 	fs.Int("job-workers", 8, "background jobs (deadlines, deliveries, purges) run at once by serve")
 }
 

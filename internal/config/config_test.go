@@ -55,16 +55,20 @@ func TestDefaultsKeepKeysApartFromDatabase(t *testing.T) {
 
 func TestRedacted(t *testing.T) {
 	c, err := load(t, nil, map[string]string{
-		"TRUSTEE_DATABASE": "postgres://app:hunter2@db:5432/trustee?sslmode=require",
-		"TRUSTEE_SMTP":     "smtp://mailer:s3cret@mail:25",
-		"TRUSTEE_ROOT_KEY": "hashivault://trustee?token=abc123",
+		"TRUSTEE_DATABASE":  "postgres://app:hunter2@db:5432/trustee?sslmode=require",
+		"TRUSTEE_SMTP":      "smtp://mailer:s3cret@mail:25",
+		"TRUSTEE_ROOT_KEY":  "hashivault://trustee?token=abc123",
+		"TRUSTEE_SMS_TOKEN": "tok-xyz789",
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := c.Redacted()
-	for _, s := range []string{r.Database, r.SMTP, r.RootKey} {
-		for _, secret := range []string{"hunter2", "s3cret", "abc123"} {
+	if c.SMSToken != "tok-xyz789" {
+		t.Errorf("TRUSTEE_SMS_TOKEN not loaded: %q", c.SMSToken)
+	}
+	for _, s := range []string{r.Database, r.SMTP, r.RootKey, r.SMSToken} {
+		for _, secret := range []string{"hunter2", "s3cret", "abc123", "xyz789"} {
 			if strings.Contains(s, secret) {
 				t.Errorf("redacted value %q still holds %q", s, secret)
 			}
