@@ -11,6 +11,7 @@ import (
 	"github.com/trustee-dev/trustee/internal/calendar"
 	"github.com/trustee-dev/trustee/internal/rights"
 	"github.com/trustee-dev/trustee/internal/store"
+	"github.com/trustee-dev/trustee/internal/verify"
 )
 
 // RequestOut is a rights request as the tenant's app and staff see it: ids,
@@ -259,6 +260,9 @@ func (s *Server) extendRequest(ctx context.Context, in *extendRequestIn) (*reque
 // requestProblem turns the rights package's errors into problems, and
 // leaves the rest to fail.
 func (s *Server) requestProblem(ctx context.Context, err error) error {
+	if verify.Outcome(err) != "error" || errors.Is(err, rights.ErrMethodNotDeclared) {
+		return s.verifyProblem(ctx, err)
+	}
 	var te *rights.TransitionError
 	var re *rights.RefusalError
 	switch {

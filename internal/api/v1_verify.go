@@ -180,6 +180,13 @@ func (s *Server) verifyRequest(ctx context.Context, in *verifyIn) (*requestOutBo
 			return store.Request{}, err
 		}
 		if b.Method == rights.MethodAccountLogin {
+			r, err := s.readRequest(ctx, tenant, in.ID)
+			if err == nil && r.State == rights.StateReceived {
+				_, err = s.v1.Rights.StartVerification(ctx, p.Actor(), tenant, in.ID)
+			}
+			if err != nil {
+				return r, err
+			}
 			return s.v1.Rights.Verified(ctx, p.Actor(), tenant, in.ID, time.Time{})
 		}
 		vf, err := s.verifier(ctx, tenant)
