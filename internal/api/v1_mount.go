@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/trustee-dev/trustee/internal/collect"
 	"github.com/trustee-dev/trustee/internal/consent"
@@ -31,6 +32,10 @@ type V1 struct {
 	// manages webhook endpoints; nil when this server runs no job runner
 	// to deliver events (the routes answer 503).
 	Router *routing.Router
+	// Fulfiller carries requests out; built from Rights when nil.
+	Fulfiller *rights.Fulfiller
+	// HTTP sends portability pushes; default a client with a timeout.
+	HTTP *http.Client
 	// Email and SMS send one-time codes; nil when not configured.
 	Email notify.Sender
 	SMS   notify.Sender
@@ -70,6 +75,12 @@ func (s *Server) MountV1(d V1) error {
 		if v.Rights == nil {
 			v.Rights = &rights.Service{Store: v.store, Clock: s.opts.Clock, Declaration: v.Source.ActiveDeclaration}
 		}
+		if v.Fulfiller == nil {
+			v.Fulfiller = &rights.Fulfiller{Service: v.Rights, Vault: d.Vault, Ledger: v.Ledger, Invalidate: v.Engine.Invalidate}
+		}
+		if v.HTTP == nil {
+			v.HTTP = &http.Client{Timeout: 30 * time.Second}
+		}
 		if v.Gate.Metrics == nil {
 			v.Gate.Metrics = m
 		}
@@ -84,6 +95,8 @@ func (s *Server) MountV1(d V1) error {
 	s.mountCollect()
 	s.mountRequests()
 	s.mountVerify()
+	s.mountAdmin()
+	s.mountFulfil()
 	return nil
 }
 

@@ -31,10 +31,19 @@ earlier process left halfway is finished at start. Declarations must lint
 clean to be served.
 
 Under /v1 it serves the HTTP API (tenants, keys, declarations, consent,
-decisions, collection), described at /openapi.json and /docs/api. Create
+decisions, collection, rights requests), described at /openapi.json and
+/docs/api, and under /drp/{tenant}/ the Data Rights Protocol 1.0 endpoints
+for authorised agents (signing key: drp.key beside the audit key). Create
 the first tenant and API key with trustee tenants create and trustee keys
 create. Several serve processes may share one PostgreSQL database: each
-follows the audit log to keep its decision caches current.`,
+follows the audit log to keep its decision caches current.
+
+Background jobs run in River (jobs.db beside the SQLite database, or the
+PostgreSQL database): every minute, deadline reminders, expiry of requests
+never verified, erasure of accounts whose cancellation cooling-off ended,
+and shreds a crash left halfway; on demand, webhook deliveries to
+controllers and status callbacks to DRP agents, retried with backoff. One-
+time codes go through --smtp and --sms-gateway.`,
 		Example: `  trustee serve --declarations examples/
   trustee serve --listen 0.0.0.0:8080 --database postgres://trustee@db/trustee
   curl 'http://127.0.0.1:8080/policies/sopi?lang=zh&format=html'`,
@@ -91,14 +100,21 @@ func (e *env) serve(ctx context.Context) error {
 	if err != nil {
 		return &ExitError{Code: ExitBadInput, Err: err}
 	}
-	if err := e.mountV1(ctx, srv, v); err != nil {
-		return err
-	}
-	runner, err := e.startJobs(ctx, v, srv.Registry())
+	runner, err := e.openJobs(ctx)
 	if err != nil {
 		return err
 	}
 	defer e.stopJobs(runner) // runs before the vault closes
+	p, err := e.newParts(v, runner)
+	if err != nil {
+		return err
+	}
+	if err := e.startJobs(ctx, p, srv.Registry()); err != nil {
+		return err
+	}
+	if err := e.mountV1(ctx, srv, p); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", e.cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", e.cfg.Listen, err)

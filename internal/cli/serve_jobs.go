@@ -20,12 +20,12 @@ import (
 //	func init() { jobSetups = append(jobSetups, setupRetention) }
 //
 // Job args hold ids and codes only (see package jobs).
-var jobSetups = []func(e *env, r *jobs.Runner, v *vault.Vault) error{setupReconcileShreds}
+var jobSetups = []func(e *env, r *jobs.Runner, p *parts) error{setupReconcileShreds, setupRights}
 
-// startJobs opens the job runner beside the vault's database, runs every
-// jobSetups function, registers the runner's metrics on reg and starts it.
-// Stop it with stopJobs before the vault closes.
-func (e *env) startJobs(ctx context.Context, v *vault.Vault, reg prometheus.Registerer) (*jobs.Runner, error) {
+// openJobs opens the job runner beside the vault's database, not started.
+// Close it with closeJobs, or start it with startJobs and stop it with
+// stopJobs, before the vault closes.
+func (e *env) openJobs(ctx context.Context) (*jobs.Runner, error) {
 	o, err := jobs.OptionsFromConfig(e.cfg)
 	if err != nil {
 		return nil, &ExitError{Code: ExitBadInput, Err: err}
@@ -35,26 +35,23 @@ func (e *env) startJobs(ctx context.Context, v *vault.Vault, reg prometheus.Regi
 	if err != nil {
 		return nil, fmt.Errorf("open the job runner: %w", err)
 	}
-	start := func() error {
-		for _, setup := range jobSetups {
-			if err := setup(e, r, v); err != nil {
-				return err
-			}
-		}
-		for _, c := range r.Collectors() {
-			if err := reg.Register(c); err != nil {
-				return fmt.Errorf("job metrics: %w", err)
-			}
-		}
-		return r.Start(ctx)
-	}
-	if err := start(); err != nil {
-		if cerr := r.Close(); cerr != nil {
-			e.log.Error("closing the job runner", "err", cerr)
-		}
-		return nil, err
-	}
 	return r, nil
+}
+
+// startJobs runs every jobSetups function over p, registers the runner's
+// metrics on reg and starts the runner.
+func (e *env) startJobs(ctx context.Context, p *parts, reg prometheus.Registerer) error {
+	for _, setup := range jobSetups {
+		if err := setup(e, p.runner, p); err != nil {
+			return err
+		}
+	}
+	for _, c := range p.runner.Collectors() {
+		if err := reg.Register(c); err != nil {
+			return fmt.Errorf("job metrics: %w", err)
+		}
+	}
+	return p.runner.Start(ctx)
 }
 
 // stopJobs lets running jobs finish within the shutdown timeout (then
@@ -102,8 +99,8 @@ func (w *reconcileShredsWorker) Work(ctx context.Context, _ *river.Job[reconcile
 
 // setupReconcileShreds registers the reconcile_shreds job, every minute and
 // at start.
-func setupReconcileShreds(e *env, r *jobs.Runner, v *vault.Vault) error {
-	if err := jobs.Register(r, &reconcileShredsWorker{e: e, v: v}); err != nil {
+func setupReconcileShreds(e *env, r *jobs.Runner, p *parts) error {
+	if err := jobs.Register(r, &reconcileShredsWorker{e: e, v: p.v}); err != nil {
 		return err
 	}
 	return r.Periodic(reconcileShredsEvery, reconcileShredsArgs{})

@@ -162,6 +162,7 @@ func (f *Fulfiller) CancelAccount(ctx context.Context, actor, tenant, id string)
 	}
 	if changed {
 		f.invalidate(tenant, out.Subject)
+		f.changed(ctx, out)
 	}
 	if det, _ := DetailOf(out); out.State == StateInProgress && !now.Before(det.CoolingOffEnds) && cn.CoolingOff.IsZero() {
 		return f.finish(ctx, actor, tenant, out.ID, cn.Action)
@@ -249,6 +250,7 @@ func (f *Fulfiller) Resume(ctx context.Context, actor, tenant, subject string) (
 		return store.Request{}, err
 	}
 	f.invalidate(tenant, subject)
+	f.changed(ctx, out)
 	return out, nil
 }
 

@@ -209,6 +209,7 @@ func (f *Fulfiller) step(ctx context.Context, actor, tenant, id, to, action stri
 		return store.Request{}, err
 	}
 	f.answered(out, to, now)
+	f.changed(ctx, out)
 	return out, nil
 }
 
@@ -274,6 +275,9 @@ func (f *Fulfiller) begin(ctx context.Context, actor, tenant, id string, types [
 		_, err = tx.Audit(ctx, entry(now, actor, "request.start", out, nil))
 		return err
 	})
+	if err == nil {
+		f.changed(ctx, out)
+	}
 	return out, err
 }
 

@@ -136,6 +136,18 @@ type Service struct {
 	Clock       clock.Clock
 	Declaration func(ctx context.Context, tenant string) (*policy.Declaration, error)
 	Metrics     *Metrics
+	// OnChange, when set, is called after every committed change of a
+	// request (created, moved, carried out), with the request as stored:
+	// serve uses it to sync routed requests and call DRP agents back. It
+	// must not block; its failures are its own to handle.
+	OnChange func(ctx context.Context, r store.Request)
+}
+
+// changed calls OnChange.
+func (s *Service) changed(ctx context.Context, r store.Request) {
+	if s.OnChange != nil && r.ID != "" {
+		s.OnChange(ctx, r)
+	}
 }
 
 func (s *Service) decl(ctx context.Context, tenant string) (*policy.Declaration, error) {
@@ -257,6 +269,9 @@ func (s *Service) Create(ctx context.Context, actor, tenant, subject, typ, chann
 		// Answered at once: within any deadline.
 		s.Metrics.Met.WithLabelValues(typ).Inc()
 	}
+	if err == nil {
+		s.changed(ctx, r)
+	}
 	return r, err
 }
 
@@ -322,6 +337,9 @@ func (s *Service) move(ctx context.Context, actor, tenant, id, to, action string
 		answered = to == StateFulfilled || to == StateRefused || to == StateExpired
 		return err
 	})
+	if err == nil {
+		s.changed(ctx, out)
+	}
 	if err == nil && answered && s.Metrics != nil {
 		if to != StateExpired && (out.DueAt.IsZero() || !now.After(out.DueAt)) {
 			s.Metrics.Met.WithLabelValues(out.Type).Inc()
