@@ -159,6 +159,15 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	if cl.out == nil {
 		return nil
 	}
+	if raw, ok := cl.out.(*[]byte); ok {
+		// A download: the body as it is.
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return fmt.Errorf("trustee: %s: read response: %w", cl.route, err)
+		}
+		*raw = b
+		return nil
+	}
 	if err := json.NewDecoder(resp.Body).Decode(cl.out); err != nil {
 		return fmt.Errorf("trustee: %s: decode response: %w", cl.route, err)
 	}

@@ -172,3 +172,134 @@ func (c *Client) RefuseRequest(ctx context.Context, id, reason, explanation stri
 func (c *Client) ExtendRequest(ctx context.Context, id, reason string) (*Request, error) {
 	return c.requestCall(ctx, id, "extend", map[string]string{"reason": reason})
 }
+
+// Challenge is the state of a request's identity check after a code was
+// sent.
+type Challenge struct {
+	Request   Request   `json:"request"`
+	Method    string    `json:"method"`
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	TriesLeft int       `json:"tries_left"`
+	SendsLeft int       `json:"sends_left"`
+}
+
+// SendCode sends a one-time code to verify the requester: method is
+// "email_code" or "sms_code", to an address or phone number the tenant
+// holds for the request's subject, lang "en" or "zh" (requests scope).
+func (c *Client) SendCode(ctx context.Context, id, method, to, lang string) (*Challenge, error) {
+	var out Challenge
+	err := c.do(ctx, call{method: http.MethodPost, route: "POST /v1/requests/{id}/verification",
+		path: "/v1/requests/" + seg(id) + "/verification", body: map[string]string{"method": method, "to": to, "language": lang},
+		out: &out, want: http.StatusAccepted})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Verification is how a requester proves who they are.
+type Verification struct {
+	// Method is email_code, sms_code, app_assertion or account_login (the
+	// tenant's app authenticated the subject).
+	Method string `json:"method"`
+	// Code is the one-time code typed, for email_code and sms_code.
+	Code string `json:"code,omitempty"`
+	// Assertion is a JWS signed by one of the tenant's app keys, for
+	// app_assertion.
+	Assertion string `json:"assertion,omitempty"`
+}
+
+// VerifyRequest verifies the requester; the deadline then starts when the
+// declaration counts from verification (requests scope).
+func (c *Client) VerifyRequest(ctx context.Context, id string, v Verification) (*Request, error) {
+	return c.requestCall(ctx, id, "verify", v)
+}
+
+// Value is a value a correction or a supplement writes.
+type Value struct {
+	Field   string `json:"field"`
+	Purpose string `json:"purpose"`
+	Value   string `json:"value"`
+}
+
+// Review is the outcome of a human review of an automated decision.
+type Review struct {
+	Decision string `json:"decision"`
+	// Outcome is "upheld" or "changed".
+	Outcome string `json:"outcome"`
+	// Reason is a code; Note the reviewer's words to the subject.
+	Reason string `json:"reason"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Fulfilment is what carrying out a request needs beyond its type: values
+// for correct and supplement, the records a correction supersedes, the
+// purposes to withdraw (all when empty), a review for adm_review.
+type Fulfilment struct {
+	Values     []Value  `json:"values,omitempty"`
+	Supersedes []string `json:"supersedes,omitempty"`
+	Purposes   []string `json:"purposes,omitempty"`
+	Review     *Review  `json:"review,omitempty"`
+}
+
+// FulfilRequest carries out a verified request of type delete, restrict,
+// object, withdraw_consent, correct, supplement, adm_review or
+// cancel_account (requests scope).
+func (c *Client) FulfilRequest(ctx context.Context, id string, f Fulfilment) (*Request, error) {
+	return c.requestCall(ctx, id, "fulfil", f)
+}
+
+// Export downloads the subject's data for a verified access, copy or
+// portability request, as format "json", "csv" or "zip"; the request is
+// then fulfilled (requests scope).
+func (c *Client) Export(ctx context.Context, id, format string) ([]byte, error) {
+	var out []byte
+	err := c.do(ctx, call{method: http.MethodGet, route: "GET /v1/requests/{id}/export",
+		path: "/v1/requests/" + seg(id) + "/export", query: url.Values{"format": {format}}, out: &out, want: http.StatusOK})
+	return out, err
+}
+
+// PushExport sends the subject's data, signed with secret (the receiver's
+// Standard Webhooks secret), to another controller's URL, for a verified
+// portability request (requests scope).
+func (c *Client) PushExport(ctx context.Context, id, to, secret string) (*Request, error) {
+	return c.requestCall(ctx, id, "push", map[string]string{"url": to, "secret": secret})
+}
+
+// Explanation is how the subject's data is processed.
+type Explanation struct {
+	Request  Request `json:"request"`
+	Markdown string  `json:"markdown"`
+}
+
+// Explain renders, from the active declaration, how the request's subject's
+// data is processed, in lang "en" or "zh"; a verified explain request is
+// then fulfilled (requests scope).
+func (c *Client) Explain(ctx context.Context, id, lang string) (*Explanation, error) {
+	var out Explanation
+	err := c.do(ctx, call{method: http.MethodGet, route: "GET /v1/requests/{id}/explain",
+		path: "/v1/requests/" + seg(id) + "/explain", query: url.Values{"lang": {lang}}, out: &out, want: http.StatusOK})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ForwardRequest forwards an entrusted party's request to the controller
+// it processes the data for (requests scope).
+func (c *Client) ForwardRequest(ctx context.Context, id, controller string) (*Request, error) {
+	return c.requestCall(ctx, id, "forward", map[string]string{"controller": controller})
+}
+
+// Resume resumes a subject's cancelled account during the cooling-off (the
+// subject logged in again) and returns the withdrawn cancellation
+// (requests scope).
+func (c *Client) Resume(ctx context.Context, subject string) (*Request, error) {
+	var out Request
+	err := c.do(ctx, call{method: http.MethodPost, route: "POST /v1/subjects/{subject}/resume",
+		path: "/v1/subjects/" + seg(subject) + "/resume", out: &out, want: http.StatusOK})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

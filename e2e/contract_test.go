@@ -32,6 +32,30 @@ var clientRoutes = []string{
 	"GET /v1/decisions",                                       // Decide
 	"POST /v1/subjects/{subject}/records",                     // Collect
 	"GET /v1/subjects/{subject}/records",                      // Records
+	"POST /v1/requests",                                       // SubmitRequest
+	"GET /v1/requests",                                        // ListRequests
+	"GET /v1/requests/{id}",                                   // GetRequest
+	"POST /v1/requests/{id}/start",                            // StartRequest
+	"POST /v1/requests/{id}/withdraw",                         // WithdrawRequest
+	"POST /v1/requests/{id}/refuse",                           // RefuseRequest
+	"POST /v1/requests/{id}/extend",                           // ExtendRequest
+	"POST /v1/requests/{id}/verification",                     // SendCode
+	"POST /v1/requests/{id}/verify",                           // VerifyRequest
+	"POST /v1/requests/{id}/fulfil",                           // FulfilRequest
+	"GET /v1/requests/{id}/export",                            // Export
+	"POST /v1/requests/{id}/push",                             // PushExport
+	"GET /v1/requests/{id}/explain",                           // Explain
+	"POST /v1/requests/{id}/forward",                          // ForwardRequest
+	"POST /v1/subjects/{subject}/resume",                      // Resume
+	"POST /v1/trusted-keys",                                   // CreateTrustedKey
+	"GET /v1/trusted-keys",                                    // ListTrustedKeys
+	"DELETE /v1/trusted-keys/{id}",                            // RevokeTrustedKey
+	"POST /v1/webhooks",                                       // CreateWebhook
+	"GET /v1/webhooks",                                        // ListWebhooks
+	"DELETE /v1/webhooks/{id}",                                // DisableWebhook
+	"POST /v1/holds",                                          // PlaceHold
+	"GET /v1/holds",                                           // ListHolds
+	"POST /v1/holds/{id}/release",                             // ReleaseHold
 }
 
 // TestClientCoversOpenAPI checks that the client has a method for every
