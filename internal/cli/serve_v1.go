@@ -49,7 +49,14 @@ func (e *env) newParts(v *vault.Vault, runner *jobs.Runner) (*parts, error) {
 	p.eng = consent.NewEngine(p.src, consent.WithLogger(e.log))
 	p.ledger = &consent.Ledger{Store: v.Store(), Source: p.src, Engine: p.eng}
 	p.rights = &rights.Service{Store: v.Store(), Clock: e.clock, Declaration: p.src.ActiveDeclaration, OnChange: p.requestChanged(e)}
-	p.fulfil = &rights.Fulfiller{Service: p.rights, Vault: v, Ledger: p.ledger, Invalidate: p.eng.Invalidate}
+	p.fulfil = &rights.Fulfiller{Service: p.rights, Vault: v, Ledger: p.ledger, Invalidate: p.eng.Invalidate,
+		// An erasure returns once the data is unreadable; the purge of its
+		// rows and objects is the reconcile job's, queued now (and run
+		// every minute anyway), so job args never name a subject.
+		Purge: func(ctx context.Context, _, _ string) error {
+			_, err := runner.Insert(ctx, reconcileShredsArgs{}, nil)
+			return err
+		}}
 	p.router = &routing.Router{Store: v.Store(), Keys: v.Keys(), Clock: e.clock, Create: p.rights.Create, Enqueue: routing.JobEnqueuer(runner)}
 	key, err := drp.LoadOrCreateKey(filepath.Join(filepath.Dir(e.cfg.AuditKeyPath()), "drp.key"))
 	if err != nil {

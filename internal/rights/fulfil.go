@@ -125,6 +125,10 @@ type Fulfiller struct {
 	*Service
 	Vault  *vault.Vault
 	Ledger *consent.Ledger
+	// Purge, when set, purges an erased subject's rows and objects in the
+	// background (serve queues a job); an erasure then returns as soon as
+	// the data is unreadable. When nil, erasures purge before returning.
+	Purge func(ctx context.Context, tenant, subject string) error
 	// Invalidate, when set, is called with every subject whose status the
 	// Fulfiller changed, such as (*consent.Engine).Invalidate, so that
 	// this node's decisions change at once; other nodes learn of it from
@@ -150,6 +154,9 @@ var (
 		ZH: "您的账号已注销，相关个人信息已删除。",
 	}
 )
+
+// purgeNote records that an erasure's purge runs in the background.
+const purgeNote = "the data was made unreadable at once; its rows and objects are purged in the background (subject.purge in the audit log)"
 
 // anonymizeNote records that a declared "anonymize" was carried out as
 // deletion.
@@ -360,7 +367,16 @@ func (f *Fulfiller) erase(ctx context.Context, actor, tenant, id string, types [
 	if err != nil {
 		return store.Request{}, err
 	}
-	res, err := f.Vault.Shred(ctx, actor, tenant, r.Subject)
+	var res vault.ShredResult
+	background := f.Purge != nil
+	if background {
+		err = f.Vault.Erase(ctx, actor, tenant, r.Subject)
+		if err == nil {
+			err = f.Purge(ctx, tenant, r.Subject)
+		}
+	} else {
+		res, err = f.Vault.Shred(ctx, actor, tenant, r.Subject)
+	}
 	if err != nil {
 		return store.Request{}, err
 	}
@@ -373,6 +389,9 @@ func (f *Fulfiller) erase(ctx context.Context, actor, tenant, id string, types [
 		}
 		if action == "anonymize" {
 			o.Note = anonymizeNote
+		}
+		if background {
+			o.Note = strings.TrimPrefix(o.Note+"; "+purgeNote, "; ")
 		}
 		n := notice
 		det.Notice = &n

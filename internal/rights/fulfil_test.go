@@ -552,3 +552,54 @@ func BenchmarkFinishCancellationsIdle(b *testing.B) {
 		}
 	}
 }
+
+// TestFulfilDeleteBackgroundPurge: with a Purge hook the erasure returns
+// once the data is unreadable, and the rows go when the purge runs.
+func TestFulfilDeleteBackgroundPurge(t *testing.T) {
+	onBoth(t, func(t *testing.T, open func(*testing.T, time.Time) *world) {
+		ctx := context.Background()
+		w := open(t, start)
+		if err := w.collectEmail("s1", "alice@example.com"); err != nil {
+			t.Fatal(err)
+		}
+		var queued []string
+		w.f.Purge = func(_ context.Context, tn, subject string) error {
+			queued = append(queued, tn+"/"+subject)
+			return nil
+		}
+		r := w.verified(t, "s1", rights.TypeDelete)
+		r, err := w.f.FulfilDelete(ctx, staff, tenant, r.ID)
+		if err != nil || r.State != rights.StateFulfilled {
+			t.Fatalf("FulfilDelete: %s, %v", r.State, err)
+		}
+		if !slices.Equal(queued, []string{tenant + "/s1"}) {
+			t.Errorf("purges queued: %v", queued)
+		}
+		if o := detail(t, r).Outcome; o == nil || !strings.Contains(o.Note, "background") {
+			t.Errorf("outcome %+v: want a note that the purge runs in the background", o)
+		}
+		if recs, err := w.readAll("s1", vault.ReasonLegalObligation); !errors.Is(err, vault.ErrErased) || len(recs) != 0 {
+			t.Errorf("read after erase: %d records, %v", len(recs), err)
+		}
+		count := func() int64 {
+			var n int64
+			if err := w.st.Read(ctx, func(rd store.Reader) error {
+				var err error
+				n, err = rd.CountRecords(ctx, tenant, store.RecordFilter{Subject: "s1"})
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if count() == 0 {
+			t.Error("rows purged before the background purge ran")
+		}
+		if res, err := w.v.Purge(ctx, "system:purge", tenant, "s1"); err != nil || res.Records != 1 {
+			t.Errorf("Purge: %+v, %v", res, err)
+		}
+		if n := count(); n != 0 {
+			t.Errorf("%d rows left after the purge", n)
+		}
+	})
+}

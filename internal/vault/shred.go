@@ -39,6 +39,21 @@ func (v *Vault) Shred(ctx context.Context, actor, tenant, subject string) (Shred
 	return v.purge(ctx, actor, tenant, subject)
 }
 
+// Erase runs steps 1 and 2 of [Vault.Shred]: when it returns, the
+// subject's data is unreadable everywhere, in time independent of how much
+// there is. Step 3, the purge of rows and objects, is left to
+// [Vault.Purge] or [Vault.ReconcileShreds], such as a background job.
+func (v *Vault) Erase(ctx context.Context, actor, tenant, subject string) error {
+	return v.erase(ctx, actor, tenant, subject)
+}
+
+// Purge runs step 3 of [Vault.Shred] for an erased subject: its rows and
+// objects are deleted, audited as "subject.purge" with the counts. It is
+// idempotent.
+func (v *Vault) Purge(ctx context.Context, actor, tenant, subject string) (ShredResult, error) {
+	return v.purge(ctx, actor, tenant, subject)
+}
+
 // erase runs steps 1 and 2 of Shred: after it returns, the subject's data
 // is unreadable.
 func (v *Vault) erase(ctx context.Context, actor, tenant, subject string) error {
