@@ -296,3 +296,61 @@ func TestRequestTypes(t *testing.T) {
 		}
 	})
 }
+
+// TestRequestsCLI: staff record, verify, answer and list requests with the
+// CLI on the database a running server uses.
+func TestRequestsCLI(t *testing.T) {
+	eachBackend(t, func(t *testing.T, be backend) {
+		ctx := context.Background()
+		d := newDeployment(t, be)
+		opToken := d.operatorKey()
+		n := d.start("a", nodeOptions{})
+		c, _ := newTenant(ctx, t, n, n.client(opToken), "acme", rightsDecl(t))
+		for _, id := range []string{"u1", "u2"} {
+			if _, err := c.PutSubject(ctx, id, client.Profile{AgeFloor: 18, Region: "CN"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Collect(ctx, id, []client.NewRecord{{Field: "email", Purpose: "account", Value: id + "@example.com"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		idRE := regexp.MustCompile(`request ([0-9a-f-]{36}) is received`)
+		create := func(subject, typ string) string {
+			out := d.cli("requests", "create", "--tenant", "acme", "--subject", subject, "--type", typ, "--channel", "email")
+			m := idRE.FindStringSubmatch(out)
+			if m == nil {
+				t.Fatalf("requests create printed %q", out)
+			}
+			return m[1]
+		}
+		access := create("u1", "access")
+		if out := d.cli("requests", "verify", "--tenant", "acme", access, "--method", "account_login"); !strings.Contains(out, "is verified, due ") {
+			t.Errorf("verify: %q", out)
+		}
+		zipPath := filepath.Join(t.TempDir(), "u1.zip")
+		if out := d.cli("requests", "export", "--tenant", "acme", access, "--format", "zip", "--out", zipPath); !strings.Contains(out, "is fulfilled") {
+			t.Errorf("export: %q", out)
+		}
+		zr, err := zip.OpenReader(zipPath)
+		if err != nil {
+			t.Fatalf("the export is not a ZIP: %v", err)
+		}
+		zr.Close()
+
+		del := create("u2", "delete")
+		d.cli("requests", "verify", "--tenant", "acme", del, "--method", "account_login")
+		if out := d.cli("requests", "fulfil", "--tenant", "acme", del); !strings.Contains(out, "is fulfilled") {
+			t.Errorf("fulfil: %q", out)
+		}
+		// The server sees what the CLI did.
+		r, err := c.GetRequest(ctx, del)
+		if err != nil || r.State != "fulfilled" {
+			t.Errorf("GetRequest after the CLI's fulfil: %+v, %v", r, err)
+		}
+		_, err = c.Records(ctx, "u2", client.RecordQuery{Reason: client.AccessRightsRequest})
+		mustRefuse(t, "Records after the CLI's erasure", err, "subject_erased")
+		if out := d.cli("requests", "list", "--tenant", "acme", "--json"); !strings.Contains(out, access) || !strings.Contains(out, del) {
+			t.Errorf("list: %q", out)
+		}
+	})
+}

@@ -23,7 +23,7 @@ const staffActor = "staff"
 func newRequestsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "requests",
-		Short: "Work on rights requests: list, show, start, refuse, extend, withdraw",
+		Short: "Work on rights requests: record, verify, carry out, export, refuse, extend",
 		Long: `Staff answer rights requests here. Every action is written to the audit log
 as done by staff; the tenant's app does the same over the API (/v1/requests).`,
 		Example: `  trustee requests list --tenant acme --state verified
@@ -33,8 +33,15 @@ as done by staff; the tenant's app does the same over the API (/v1/requests).`,
 	cmd.PersistentFlags().String("tenant", "", "the tenant whose requests to work on (required)")
 	cmd.AddCommand(newRequestsListCmd(e), newRequestsShowCmd(e), newRequestsMoveCmd(e, "start"),
 		newRequestsMoveCmd(e, "withdraw"), newRequestsRefuseCmd(e), newRequestsExtendCmd(e))
+	for _, sub := range requestsSubcommands {
+		cmd.AddCommand(sub(e))
+	}
 	return cmd
 }
+
+// requestsSubcommands are more requests commands, added from their own
+// files.
+var requestsSubcommands []func(*env) *cobra.Command
 
 // withRights opens the vault and runs fn with a rights service over it, for
 // the tenant of the --tenant flag.
