@@ -140,6 +140,22 @@ func TestTour(t *testing.T) {
 			t.Errorf("ListConsents = %+v, %v", evs, err)
 		}
 
+		// A rights request, as in the README: the app vouches for its
+		// user, the deadline starts, the export fulfils it.
+		rq, err := c.SubmitRequest(ctx, client.NewRequest{Type: client.RequestAccess, Subject: subj})
+		if err != nil {
+			t.Fatalf("SubmitRequest: %v", err)
+		}
+		if rq, err = c.VerifyRequest(ctx, rq.ID, client.Verification{Method: "account_login"}); err != nil || rq.DueAt.IsZero() || rq.RuleID == "" {
+			t.Fatalf("VerifyRequest = %+v, %v", rq, err)
+		}
+		if b, err := c.Export(ctx, rq.ID, "zip"); err != nil || len(b) == 0 {
+			t.Fatalf("Export: %d bytes, %v", len(b), err)
+		}
+		if rq, err = c.GetRequest(ctx, rq.ID); err != nil || rq.State != "fulfilled" {
+			t.Errorf("after the export: %+v, %v", rq, err)
+		}
+
 		// Keys: listed without tokens, revoked keys stop working.
 		keys, err := op.ListKeys(ctx, "acme")
 		if err != nil || len(keys) != 1 || keys[0].ID != key.ID || keys[0].Token != "" || keys[0].RevokedAt != nil {
