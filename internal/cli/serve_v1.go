@@ -48,7 +48,8 @@ func (e *env) newParts(v *vault.Vault, runner *jobs.Runner) (*parts, error) {
 	p := &parts{v: v, runner: runner, src: consent.NewStoreSource(v.Store())}
 	p.eng = consent.NewEngine(p.src, consent.WithLogger(e.log))
 	p.ledger = &consent.Ledger{Store: v.Store(), Source: p.src, Engine: p.eng}
-	p.rights = &rights.Service{Store: v.Store(), Clock: e.clock, Declaration: p.src.ActiveDeclaration, OnChange: p.requestChanged(e)}
+	p.rights = &rights.Service{Store: v.Store(), Clock: e.clock, Declaration: p.src.ActiveDeclaration, OnChange: p.requestChanged(e),
+		Metrics: rights.NewMetrics()}
 	p.fulfil = &rights.Fulfiller{Service: p.rights, Vault: v, Ledger: p.ledger, Invalidate: p.eng.Invalidate,
 		// An erasure returns once the data is unreadable; the purge of its
 		// rows and objects is the reconcile job's, queued now (and run
@@ -122,6 +123,11 @@ func (e *env) mountV1(ctx context.Context, srv *api.Server, p *parts) error {
 		return err
 	}
 	srv.MountDRP(p.drp)
+	for _, c := range p.rights.Metrics.Collectors() {
+		if err := srv.Registry().Register(c); err != nil {
+			return fmt.Errorf("rights metrics: %w", err)
+		}
+	}
 	go p.eng.Follow(ctx, consent.AuditFeed{Log: p.v.Store()}, followEvery)
 	return nil
 }
