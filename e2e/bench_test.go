@@ -1,11 +1,16 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -56,6 +61,7 @@ func BenchmarkCollectHTTP(b *testing.B) {
 type benchEnv struct {
 	c        *client.Client
 	subjects []string
+	pid      int // the server's process id, for its CPU time
 }
 
 func newBenchEnv(b *testing.B, be backend) *benchEnv {
@@ -64,7 +70,7 @@ func newBenchEnv(b *testing.B, be backend) *benchEnv {
 	opToken := d.operatorKey()
 	n := d.start("bench", nodeOptions{logLevel: "warn"})
 	c, _ := newTenant(ctx, b, n, n.client(opToken), "bench", testDecl(b))
-	env := &benchEnv{c: c}
+	env := &benchEnv{c: c, pid: n.cmd.Process.Pid}
 	for i := range benchSubjects {
 		id := fmt.Sprintf("bench-%02d", i)
 		if _, err := c.PutSubject(ctx, id, client.Profile{AgeFloor: 18, Region: "CN"}); err != nil {
@@ -90,6 +96,7 @@ func (env *benchEnv) run(b *testing.B, parallelism int, recs []client.NewRecord)
 		next atomic.Int64
 	)
 	b.SetParallelism(parallelism)
+	srv0, cli0 := procCPU(b, env.pid), selfCPU()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		local := make([]time.Duration, 0, 4096)
@@ -115,6 +122,42 @@ func (env *benchEnv) run(b *testing.B, parallelism int, recs []client.NewRecord)
 	})
 	b.StopTimer()
 	reportLoad(b, b.Elapsed(), lats, len(recs))
+	if n := len(lats); n > 0 {
+		// CPU per request, of the server and of this load generator: on a
+		// shared machine these are steadier than req/s, and their sum
+		// bounds the req/s that the cores could serve.
+		b.ReportMetric(float64((procCPU(b, env.pid)-srv0).Microseconds())/float64(n), "srv_cpu_us/req")
+		b.ReportMetric(float64((selfCPU()-cli0).Microseconds())/float64(n), "gen_cpu_us/req")
+	}
+}
+
+// procCPU returns the user and system CPU time the process pid has used,
+// from /proc (Linux); 0 where there is none.
+func procCPU(b *testing.B, pid int) time.Duration {
+	raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces), from field 3:
+	// utime and stime are fields 14 and 15, in clock ticks.
+	rest := string(raw[bytes.LastIndexByte(raw, ')')+2:])
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		b.Fatalf("unexpected /proc/%d/stat", pid)
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	const tick = 100 // USER_HZ on Linux
+	return time.Duration(ut+st) * time.Second / tick
+}
+
+// selfCPU returns the CPU time this process has used.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // reportLoad reports req/s, records/s and latency percentiles.

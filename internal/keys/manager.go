@@ -275,6 +275,15 @@ func (m *Manager) SealBatch(ctx context.Context, tenant, subject string, values 
 	return out, nil
 }
 
+// HasSubjectKey reports whether the subject's data key is in the cache,
+// not shredded and loaded within the cache's TTL: then [Manager.SealBatch]
+// makes no key and reads no store. It never reads the key store itself,
+// so a false answer only means "not known here".
+func (m *Manager) HasSubjectKey(tenant, subject string) bool {
+	e, ok := m.subjects.get(subjectID{tenant, subject})
+	return ok && !e.shredded && m.clk.Now().Sub(e.loaded) < m.opt.ttl
+}
+
 // seal appends the sealed plaintext to dst.
 func (e *subjectEntry) seal(dst []byte, ref Ref, plaintext []byte) []byte {
 	var aad [160]byte

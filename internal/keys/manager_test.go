@@ -257,6 +257,46 @@ func TestShredOtherNode(t *testing.T) {
 	})
 }
 
+// TestHasSubjectKey checks the cache-only answer the vault uses to skip
+// its subject read: true only for a key this Manager holds, unshredded,
+// within the TTL; never from the key store.
+func TestHasSubjectKey(t *testing.T) {
+	eachDialect(t, func(t *testing.T, storeURL string) {
+		ctx := context.Background()
+		f := newFixture(t, storeURL)
+		if f.m.HasSubjectKey(tenantA, "s") {
+			t.Fatal("HasSubjectKey before any key was made: true")
+		}
+		if _, err := f.m.SealBatch(ctx, tenantA, "s", []keys.Value{{Field: "f", Plaintext: []byte("x")}}); err != nil {
+			t.Fatal(err)
+		}
+		if !f.m.HasSubjectKey(tenantA, "s") {
+			t.Error("HasSubjectKey after SealBatch: false")
+		}
+		if f.m.HasSubjectKey(tenantB, "s") {
+			t.Error("HasSubjectKey of the same subject id in another tenant: true")
+		}
+		// Another node has the key in its store but not in its cache.
+		nodeB := f.another(t)
+		if nodeB.HasSubjectKey(tenantA, "s") {
+			t.Error("HasSubjectKey on a node that never loaded the key: true")
+		}
+		if err := f.m.Shred(ctx, tenantA, "s"); err != nil {
+			t.Fatal(err)
+		}
+		if f.m.HasSubjectKey(tenantA, "s") {
+			t.Error("HasSubjectKey after Shred: true")
+		}
+		if _, err := f.m.SealBatch(ctx, tenantA, "t", []keys.Value{{Field: "f", Plaintext: []byte("x")}}); err != nil {
+			t.Fatal(err)
+		}
+		f.clk.Advance(time.Hour) // past any TTL
+		if f.m.HasSubjectKey(tenantA, "t") {
+			t.Error("HasSubjectKey past the cache TTL: true")
+		}
+	})
+}
+
 // TestConcurrentCreate checks that many goroutines and nodes sealing for a
 // new subject at once end up with one data key.
 func TestConcurrentCreate(t *testing.T) {

@@ -81,8 +81,3 @@ func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	}
 	return t.sqlTx.ExecContext(ctx, q, args...)
 }
-
-// SerialWrites reports that the store runs one write transaction at a
-// time (one writer connection), so callers gain from sharing transactions
-// (see the vault's group commit).
-func (s *Store) SerialWrites() bool { return true }
