@@ -114,6 +114,8 @@ const (
 	EventRequestCreated = "request.created"
 	// EventRequestStatus: a request the tenant forwarded changed state.
 	EventRequestStatus = "request.status"
+	// EventRequestDueSoon: a request's deadline is within three days.
+	EventRequestDueSoon = "request.due_soon"
 )
 
 // WebhookSecret is an endpoint's signing secret, whsec_...: verify

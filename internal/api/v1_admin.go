@@ -123,7 +123,7 @@ type listTrustedKeysOut struct {
 type createWebhookIn struct {
 	Body struct {
 		URL    string   `json:"url" required:"true" minLength:"1" maxLength:"2048" doc:"Where events are posted: https, or http to a loopback host. It may hold a token: trustee never logs or audits it."`
-		Events []string `json:"events,omitempty" maxItems:"64" uniqueItems:"true" enum:"request.created,request.status" doc:"The event types to receive; empty or absent for all, present and future."`
+		Events []string `json:"events,omitempty" maxItems:"64" uniqueItems:"true" enum:"request.created,request.due_soon,request.status" doc:"The event types to receive; empty or absent for all, present and future."`
 	}
 }
 
@@ -182,7 +182,7 @@ func (s *Server) mountAdmin() {
 	register(s, huma.Operation{
 		OperationID: "create-webhook", Method: http.MethodPost, Path: "/v1/webhooks", DefaultStatus: http.StatusCreated,
 		Summary: "Register a webhook endpoint", Tags: []string{"Webhooks"},
-		Description: "Registers an endpoint that receives the tenant's events (request.created, request.status), signed with Standard Webhooks. " +
+		Description: "Registers an endpoint that receives the tenant's events (request.created, request.due_soon, request.status), signed with Standard Webhooks. " +
 			"The answer holds the signing secret, shown this once. Needs a server that runs the job runner (503 no_job_runner otherwise).",
 		Errors: []int{http.StatusServiceUnavailable},
 	}, ScopeAdmin, s.createWebhook)

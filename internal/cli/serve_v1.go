@@ -220,7 +220,8 @@ type rightsSweepWorker struct {
 	p *parts
 }
 
-// Work, for every tenant: reminds staff of deadlines within three days,
+// Work, for every tenant: reminds staff of deadlines within three days
+// (a log line and a request.due_soon webhook to the tenant's endpoints),
 // expires requests left unverified for 30 days, and erases the accounts
 // whose cancellation cooling-off has ended.
 func (w *rightsSweepWorker) Work(ctx context.Context, _ *river.Job[rightsSweepArgs]) error {
@@ -251,6 +252,7 @@ func (w *rightsSweepWorker) Work(ctx context.Context, _ *river.Job[rightsSweepAr
 		errs = append(errs, err)
 		for _, r := range reminded {
 			w.e.log.Warn("rights request due soon", "tenant", t, "request", r.ID, "type", r.Type, "due_at", r.DueAt)
+			errs = append(errs, w.p.router.Announce(ctx, routing.EventRequestDueSoon, r))
 		}
 		_, err = w.p.fulfil.ExpireUnverified(ctx, t, now, unverifiedLifetime)
 		errs = append(errs, err)

@@ -24,10 +24,13 @@ const (
 	// EventRequestStatus tells a processor that the controller's answer
 	// changed the state of a request it forwarded.
 	EventRequestStatus = "request.status"
+	// EventRequestDueSoon reminds a tenant's staff that a request's
+	// deadline is near (the rights sweep sends it once per request).
+	EventRequestDueSoon = "request.due_soon"
 )
 
 // Events lists the event types, sorted.
-var Events = []string{EventRequestCreated, EventRequestStatus}
+var Events = []string{EventRequestCreated, EventRequestDueSoon, EventRequestStatus}
 
 // MaxURLLen is the longest endpoint URL accepted, in bytes.
 const MaxURLLen = 2048

@@ -394,6 +394,25 @@ func reachable(from, to string) bool {
 	return false
 }
 
+// Announce queues event about request req to each active endpoint of its
+// tenant subscribed to it, such as [EventRequestDueSoon] for a deadline
+// reminder. The payload holds ids, type, state and dates only.
+func (r *Router) Announce(ctx context.Context, event string, req store.Request) error {
+	if !slices.Contains(Events, event) {
+		return fmt.Errorf("%w: %q", ErrEvents, event)
+	}
+	var jobs []DeliverArgs
+	err := r.Store.Read(ctx, func(rd store.Reader) error {
+		var err error
+		jobs, err = deliveries(ctx, rd, req.Tenant, event, req)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return r.enqueue(ctx, jobs)
+}
+
 func (r *Router) enqueue(ctx context.Context, jobs []DeliverArgs) error {
 	if len(jobs) == 0 {
 		return nil

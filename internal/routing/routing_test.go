@@ -946,3 +946,35 @@ func TestEndpoints(t *testing.T) {
 		}
 	})
 }
+
+func TestAnnounce(t *testing.T) {
+	forEach(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		e := newEnv(t, b)
+		due, _ := e.endpoint(t, "sdk", "https://hooks.example.com/due", routing.EventRequestDueSoon)
+		all, _ := e.endpoint(t, "sdk", "https://hooks.example.com/all")
+		e.endpoint(t, "sdk", "https://hooks.example.com/status", routing.EventRequestStatus)
+		e.endpoint(t, "app", "https://hooks.example.com/app", routing.EventRequestDueSoon)
+		if err := e.router.Announce(ctx, routing.EventRequestDueSoon, e.preq); err != nil {
+			t.Fatal(err)
+		}
+		js := e.q.take()
+		checkJobs(t, js)
+		var eps []string
+		for _, j := range js {
+			if j.Type != routing.EventRequestDueSoon || j.Tenant != "sdk" || j.Payload.Request != e.preq.ID {
+				t.Errorf("delivery %+v", j)
+			}
+			eps = append(eps, j.Endpoint)
+		}
+		slices.Sort(eps)
+		want := []string{due.ID, all.ID}
+		slices.Sort(want)
+		if !slices.Equal(eps, want) {
+			t.Errorf("announced to %v, want the tenant's subscribed endpoints %v", eps, want)
+		}
+		if err := e.router.Announce(ctx, "request.unknown", e.preq); !errors.Is(err, routing.ErrEvents) {
+			t.Errorf("an unknown event: %v", err)
+		}
+	})
+}
