@@ -237,10 +237,7 @@ func invalidIn(err error, entity, where string) error {
 }
 
 func (s *Server) createTrustedKey(ctx context.Context, in *createTrustedKeyIn) (*trustedKeyOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -257,10 +254,7 @@ func (s *Server) createTrustedKey(ctx context.Context, in *createTrustedKeyIn) (
 }
 
 func (s *Server) listTrustedKeys(ctx context.Context, in *listTrustedKeysIn) (*listTrustedKeysOut, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	_, tenant, err := tenantOf(ctx)
+	_, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -275,19 +269,13 @@ func (s *Server) listTrustedKeys(ctx context.Context, in *listTrustedKeysIn) (*l
 		return nil, s.fail(ctx, invalidIn(err, "page", "query"))
 	}
 	out := &listTrustedKeysOut{}
-	out.Body.TrustedKeys = make([]TrustedKeyOut, 0, len(list))
-	for _, k := range list {
-		out.Body.TrustedKeys = append(out.Body.TrustedKeys, NewTrustedKeyOut(k))
-	}
+	out.Body.TrustedKeys = outs(list, NewTrustedKeyOut)
 	out.Body.Next = next
 	return out, nil
 }
 
 func (s *Server) revokeTrustedKey(ctx context.Context, in *IDParam) (*trustedKeyOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -336,10 +324,7 @@ func (s *Server) createWebhook(ctx context.Context, in *createWebhookIn) (*webho
 }
 
 func (s *Server) listWebhooks(ctx context.Context, in *PageParams) (*listWebhooksOut, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	_, tenant, err := tenantOf(ctx)
+	_, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -354,10 +339,7 @@ func (s *Server) listWebhooks(ctx context.Context, in *PageParams) (*listWebhook
 		return nil, s.fail(ctx, invalidIn(err, "page", "query"))
 	}
 	out := &listWebhooksOut{}
-	out.Body.Webhooks = make([]WebhookOut, 0, len(list))
-	for _, w := range list {
-		out.Body.Webhooks = append(out.Body.Webhooks, webhookOut(w))
-	}
+	out.Body.Webhooks = outs(list, webhookOut)
 	out.Body.Next = next
 	return out, nil
 }
@@ -379,10 +361,7 @@ func (s *Server) disableWebhook(ctx context.Context, in *IDParam) (*webhookOutBo
 }
 
 func (s *Server) placeHold(ctx context.Context, in *placeHoldIn) (*holdOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -400,10 +379,7 @@ func (s *Server) placeHold(ctx context.Context, in *placeHoldIn) (*holdOutBody, 
 }
 
 func (s *Server) listHolds(ctx context.Context, in *listHoldsIn) (*listHoldsOut, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	_, tenant, err := tenantOf(ctx)
+	_, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -418,19 +394,13 @@ func (s *Server) listHolds(ctx context.Context, in *listHoldsIn) (*listHoldsOut,
 		return nil, s.fail(ctx, invalidIn(invalidIn(err, "filter", "query"), "page", "query"))
 	}
 	out := &listHoldsOut{}
-	out.Body.Holds = make([]HoldOut, 0, len(list))
-	for _, h := range list {
-		out.Body.Holds = append(out.Body.Holds, NewHoldOut(h))
-	}
+	out.Body.Holds = outs(list, NewHoldOut)
 	out.Body.Next = next
 	return out, nil
 }
 
 func (s *Server) releaseHold(ctx context.Context, in *IDParam) (*holdOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -110,10 +110,7 @@ func (s *Server) mountCollect() {
 }
 
 func (s *Server) decide(ctx context.Context, in *decisionIn) (*decisionOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -130,10 +127,7 @@ func (s *Server) decide(ctx context.Context, in *decisionIn) (*decisionOutBody, 
 }
 
 func (s *Server) collect(ctx context.Context, in *collectIn) (*collectOut, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -157,10 +151,7 @@ func (s *Server) collect(ctx context.Context, in *collectIn) (*collectOut, error
 }
 
 func (s *Server) readRecords(ctx context.Context, in *readRecordsIn) (*readRecordsOut, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -78,10 +78,7 @@ func (s *Server) mountDeclarations() {
 }
 
 func (s *Server) uploadDeclaration(ctx context.Context, in *uploadDeclIn) (*declOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -120,10 +117,7 @@ func (s *Server) uploadDeclaration(ctx context.Context, in *uploadDeclIn) (*decl
 }
 
 func (s *Server) activateDeclaration(ctx context.Context, in *seqPath) (*declOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -184,10 +178,7 @@ func parseStored(dv store.DeclarationVersion) (*policy.Declaration, error) {
 }
 
 func (s *Server) listDeclarations(ctx context.Context, _ *struct{}) (*declsOut, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	_, tenant, err := tenantOf(ctx)
+	_, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -216,10 +207,7 @@ func (s *Server) listDeclarations(ctx context.Context, _ *struct{}) (*declsOut, 
 }
 
 func (s *Server) activeDeclaration(ctx context.Context, _ *struct{}) (*declOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	_, tenant, err := tenantOf(ctx)
+	_, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}

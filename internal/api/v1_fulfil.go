@@ -229,10 +229,7 @@ func (s *Server) delivered(ctx context.Context, p Principal, tenant string, r st
 }
 
 func (s *Server) exportRequest(ctx context.Context, in *exportIn) (*exportOut, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -294,10 +291,7 @@ func pushProblem(err error) error {
 }
 
 func (s *Server) explainRequest(ctx context.Context, in *explainIn) (*explainOut, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -134,6 +134,25 @@ func tenantOf(ctx context.Context) (Principal, string, error) {
 	return p, p.Tenant, nil
 }
 
+// caller returns the principal of a tenant-scoped operation and the
+// tenant it acts on, once the server has the parts /v1 operations need.
+func (s *Server) caller(ctx context.Context) (Principal, string, error) {
+	if err := s.ready(); err != nil {
+		return Principal{}, "", err
+	}
+	return tenantOf(ctx)
+}
+
+// outs maps stored items to their API form; never nil, so that an empty
+// list is [] in JSON.
+func outs[T, O any](list []T, f func(T) O) []O {
+	out := make([]O, 0, len(list))
+	for _, x := range list {
+		out = append(out, f(x))
+	}
+	return out
+}
+
 // ready reports the server has the parts /v1 operations need.
 func (s *Server) ready() error {
 	if s.v1 == nil || s.v1.Vault == nil {

@@ -149,10 +149,7 @@ func (s *Server) registerMove(id, verb, summary, to string) {
 // requestAction runs act for the caller's tenant and returns the request
 // it leaves.
 func (s *Server) requestAction(ctx context.Context, id string, act func(p Principal, tenant string) (store.Request, error)) (*requestOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -168,10 +165,7 @@ func (s *Server) requestAction(ctx context.Context, id string, act func(p Princi
 }
 
 func (s *Server) createRequest(ctx context.Context, in *createRequestIn) (*requestOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -210,10 +204,7 @@ func (s *Server) getRequest(ctx context.Context, in *requestIDIn) (*requestOutBo
 }
 
 func (s *Server) listRequests(ctx context.Context, in *listRequestsIn) (*listRequestsOut, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	_, tenant, err := tenantOf(ctx)
+	_, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -156,10 +156,7 @@ func (s *Server) mountSubjects() {
 }
 
 func (s *Server) putSubject(ctx context.Context, in *putSubjectIn) (*subjectOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -213,10 +210,7 @@ func (s *Server) putSubject(ctx context.Context, in *putSubjectIn) (*subjectOutB
 }
 
 func (s *Server) recordConsent(ctx context.Context, in *consentIn) (*consentOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -253,10 +247,7 @@ func (s *Server) recordConsent(ctx context.Context, in *consentIn) (*consentOutB
 }
 
 func (s *Server) listConsents(ctx context.Context, in *listConsentsIn) (*consentsOut, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -294,10 +285,7 @@ func (s *Server) listConsents(ctx context.Context, in *listConsentsIn) (*consent
 }
 
 func (s *Server) setPermissions(ctx context.Context, in *permissionsIn) (*permissionsOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -367,10 +355,7 @@ func (s *Server) setPermissions(ctx context.Context, in *permissionsIn) (*permis
 }
 
 func (s *Server) addGuardian(ctx context.Context, in *guardianIn) (*guardianOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}

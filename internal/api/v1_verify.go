@@ -104,10 +104,7 @@ func (s *Server) readRequest(ctx context.Context, tenant, id string) (store.Requ
 }
 
 func (s *Server) sendCode(ctx context.Context, in *sendCodeIn) (*challengeOutBody, error) {
-	if err := s.ready(); err != nil {
-		return nil, err
-	}
-	p, tenant, err := tenantOf(ctx)
+	p, tenant, err := s.caller(ctx)
 	if err != nil {
 		return nil, err
 	}
