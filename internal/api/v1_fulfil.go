@@ -333,23 +333,16 @@ func (s *Server) fieldsHeld(ctx context.Context, tenant, subject string) ([]stri
 	seen := map[string]bool{}
 	fields := []string{}
 	err := s.v1.store.Read(ctx, func(rd store.Reader) error {
-		p := store.Page{Limit: store.MaxLimit}
-		for {
-			list, next, err := rd.ListRecords(ctx, tenant, store.RecordFilter{Subject: subject}, p)
-			if err != nil {
-				return err
+		recs, err := store.AllPages(func(p store.Page) ([]store.Record, string, error) {
+			return rd.ListRecords(ctx, tenant, store.RecordFilter{Subject: subject}, p)
+		})
+		for _, rec := range recs {
+			if !seen[rec.Field] {
+				seen[rec.Field] = true
+				fields = append(fields, rec.Field)
 			}
-			for _, rec := range list {
-				if !seen[rec.Field] {
-					seen[rec.Field] = true
-					fields = append(fields, rec.Field)
-				}
-			}
-			if next == "" {
-				return nil
-			}
-			p.After = next
 		}
+		return err
 	})
 	return fields, err
 }

@@ -219,18 +219,9 @@ func allHolds(ctx context.Context, st store.Store, tenant string, f store.HoldFi
 		if _, err := rd.GetTenant(ctx, tenant); err != nil {
 			return err
 		}
-		p := store.Page{Limit: store.MaxLimit}
-		for {
-			list, next, err := rd.ListHolds(ctx, tenant, f, p)
-			if err != nil {
-				return err
-			}
-			out = append(out, list...)
-			if next == "" {
-				return nil
-			}
-			p.After = next
-		}
+		var err error
+		out, err = store.AllPages(func(p store.Page) ([]store.Hold, string, error) { return rd.ListHolds(ctx, tenant, f, p) })
+		return err
 	})
 	return out, err
 }

@@ -130,18 +130,9 @@ func newRequestsListCmd(e *env) *cobra.Command {
 func allRequests(ctx context.Context, st store.Store, tenant string, f store.RequestFilter) ([]store.Request, error) {
 	var out []store.Request
 	err := st.Read(ctx, func(rd store.Reader) error {
-		p := store.Page{Limit: store.MaxLimit}
-		for {
-			list, next, err := rd.ListRequests(ctx, tenant, f, p)
-			if err != nil {
-				return err
-			}
-			out = append(out, list...)
-			if next == "" {
-				return nil
-			}
-			p.After = next
-		}
+		var err error
+		out, err = store.AllPages(func(p store.Page) ([]store.Request, string, error) { return rd.ListRequests(ctx, tenant, f, p) })
+		return err
 	})
 	return out, err
 }

@@ -225,29 +225,19 @@ type rightsSweepWorker struct {
 // expires requests left unverified for 30 days, and erases the accounts
 // whose cancellation cooling-off has ended.
 func (w *rightsSweepWorker) Work(ctx context.Context, _ *river.Job[rightsSweepArgs]) error {
-	var tenants []string
+	var tenants []store.Tenant
 	err := w.p.v.Store().Read(ctx, func(rd store.Reader) error {
-		pg := store.Page{Limit: store.MaxLimit}
-		for {
-			list, next, err := rd.ListTenants(ctx, pg)
-			if err != nil {
-				return err
-			}
-			for _, t := range list {
-				tenants = append(tenants, t.ID)
-			}
-			if next == "" {
-				return nil
-			}
-			pg.After = next
-		}
+		var err error
+		tenants, err = store.AllPages(func(p store.Page) ([]store.Tenant, string, error) { return rd.ListTenants(ctx, p) })
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	now := w.e.clock.Now()
 	var errs []error
-	for _, t := range tenants {
+	for _, tn := range tenants {
+		t := tn.ID
 		reminded, err := w.p.fulfil.Remind(ctx, t, now, remindBefore)
 		errs = append(errs, err)
 		for _, r := range reminded {

@@ -168,18 +168,11 @@ func allTrustedKeys(ctx context.Context, st store.Store, tenant, kind string) ([
 		if _, err := rd.GetTenant(ctx, tenant); err != nil {
 			return err
 		}
-		p := store.Page{Limit: store.MaxLimit}
-		for {
-			list, next, err := rd.ListTrustedKeys(ctx, tenant, kind, p)
-			if err != nil {
-				return err
-			}
-			out = append(out, list...)
-			if next == "" {
-				return nil
-			}
-			p.After = next
-		}
+		var err error
+		out, err = store.AllPages(func(p store.Page) ([]store.TrustedKey, string, error) {
+			return rd.ListTrustedKeys(ctx, tenant, kind, p)
+		})
+		return err
 	})
 	return out, err
 }

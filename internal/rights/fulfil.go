@@ -796,19 +796,7 @@ func checkCode(field, s string) error {
 
 // list returns every request of the tenant that f matches.
 func list(ctx context.Context, rd store.Reader, tenant string, f store.RequestFilter) ([]store.Request, error) {
-	var out []store.Request
-	p := store.Page{Limit: store.MaxLimit}
-	for {
-		rs, next, err := rd.ListRequests(ctx, tenant, f, p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rs...)
-		if next == "" {
-			return out, nil
-		}
-		p.After = next
-	}
+	return store.AllPages(func(p store.Page) ([]store.Request, string, error) { return rd.ListRequests(ctx, tenant, f, p) })
 }
 
 // ExpireUnverified expires the tenant's requests still received or

@@ -278,23 +278,14 @@ func (s *Service) Create(ctx context.Context, actor, tenant, subject, typ, chann
 // countSince counts the subject's requests of a type created at or after
 // since.
 func countSince(ctx context.Context, rd store.Reader, tenant, subject, typ string, since time.Time) (int, error) {
+	rs, err := list(ctx, rd, tenant, store.RequestFilter{Subject: subject, Type: typ})
 	n := 0
-	p := store.Page{Limit: store.MaxLimit}
-	for {
-		list, next, err := rd.ListRequests(ctx, tenant, store.RequestFilter{Subject: subject, Type: typ}, p)
-		if err != nil {
-			return 0, err
+	for _, r := range rs {
+		if !r.CreatedAt.Before(since) {
+			n++
 		}
-		for _, r := range list {
-			if !r.CreatedAt.Before(since) {
-				n++
-			}
-		}
-		if next == "" {
-			return n, nil
-		}
-		p.After = next
 	}
+	return n, err
 }
 
 // move loads a request, checks the transition to state, lets change edit
@@ -447,22 +438,13 @@ func (s *Service) Extend(ctx context.Context, actor, tenant, id, reason string) 
 func (s *Service) Overdue(ctx context.Context, tenant string, now time.Time) ([]store.Request, error) {
 	var out []store.Request
 	err := s.Store.Read(ctx, func(rd store.Reader) error {
-		p := store.Page{Limit: store.MaxLimit}
-		for {
-			list, next, err := rd.ListRequests(ctx, tenant, store.RequestFilter{DueBefore: now}, p)
-			if err != nil {
-				return err
+		rs, err := list(ctx, rd, tenant, store.RequestFilter{DueBefore: now})
+		for _, r := range rs {
+			if !Final(r.State) && !r.DueAt.IsZero() && now.After(r.DueAt) {
+				out = append(out, r)
 			}
-			for _, r := range list {
-				if !Final(r.State) && !r.DueAt.IsZero() && now.After(r.DueAt) {
-					out = append(out, r)
-				}
-			}
-			if next == "" {
-				return nil
-			}
-			p.After = next
 		}
+		return err
 	})
 	return out, err
 }
