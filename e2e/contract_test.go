@@ -56,6 +56,11 @@ var clientRoutes = []string{
 	"POST /v1/holds",                                          // PlaceHold
 	"GET /v1/holds",                                           // ListHolds
 	"POST /v1/holds/{id}/release",                             // ReleaseHold
+	"PUT /v1/subjects/{subject}/devices/{device}/binding",     // BindDevice
+	"DELETE /v1/subjects/{subject}/devices/{device}/binding",  // UnbindDevice
+	"POST /v1/subjects/{subject}/ban",                         // BanSubject
+	"POST /v1/subjects/{subject}/unban",                       // UnbanSubject
+	"POST /v1/subjects/{subject}/minor-discovered",            // MinorDiscovered
 }
 
 // TestClientCoversOpenAPI checks that the client has a method for every

@@ -88,6 +88,12 @@ func (s *Server) fail(ctx context.Context, err error) error {
 			"the subject restricted processing: its data can be read only to answer its own request or a legal obligation")
 		e.Rule = lawRestricted
 		return e
+	case errors.Is(err, vault.ErrBanned):
+		s.refusals.WithLabelValues(string(consent.ReasonSubjectBanned)).Inc()
+		e := Problemf(http.StatusForbidden, string(consent.ReasonSubjectBanned), "query.reason",
+			"the account is banned: its data can be read only to answer its own request or a legal obligation")
+		e.Rule = lawRestricted
+		return e
 	case errors.Is(err, vault.ErrErased), errors.Is(err, consent.ErrErased):
 		s.refusals.WithLabelValues(string(consent.ReasonSubjectErased)).Inc()
 		e := Problemf(http.StatusForbidden, string(consent.ReasonSubjectErased), "path.subject", "the subject has been erased")

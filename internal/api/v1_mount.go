@@ -97,6 +97,7 @@ func (s *Server) MountV1(d V1) error {
 	s.mountVerify()
 	s.mountAdmin()
 	s.mountFulfil()
+	s.mountLifecycle()
 	return nil
 }
 

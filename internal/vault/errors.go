@@ -16,6 +16,10 @@ var (
 	// ErrRestricted: the subject restricted processing of its data, and
 	// the read's reason is not one that restriction allows.
 	ErrRestricted = errors.New("vault: subject has restricted processing")
+	// ErrBanned: the tenant banned the account; its data is kept but read
+	// only for the reasons a restriction allows (the subject's own
+	// request, a legal claim or obligation).
+	ErrBanned = errors.New("vault: subject is banned")
 )
 
 // invalid returns the error for input the vault refuses, naming the field

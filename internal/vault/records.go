@@ -182,12 +182,14 @@ func writable(s store.Subject) error {
 	return nil
 }
 
-// readable refuses reads of an erased subject, and of a restricted one
-// unless the reason allows it.
+// readable refuses reads of an erased subject, and of a restricted or
+// banned one unless the reason allows it.
 func readable(s store.Subject, reason Reason) error {
 	switch {
 	case s.Status == store.StatusErased:
 		return fmt.Errorf("subject %q in tenant %q: %w", s.ID, s.Tenant, ErrErased)
+	case s.Status == store.StatusBanned && !reason.AllowedWhenRestricted():
+		return fmt.Errorf("subject %q in tenant %q, reason %s: %w", s.ID, s.Tenant, reason, ErrBanned)
 	case s.Status == store.StatusRestricted && !reason.AllowedWhenRestricted():
 		return fmt.Errorf("subject %q in tenant %q, reason %s: %w", s.ID, s.Tenant, reason, ErrRestricted)
 	}
