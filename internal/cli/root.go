@@ -131,6 +131,7 @@ keys, retention, sharing, user rights on time, and a tamper-evident audit log.`,
 	config.RegisterFlags(root.PersistentFlags())
 	root.AddCommand(newConfigCmd(e), newPolicyCmd(e), newServeCmd(e), newTenantsCmd(e), withKeysRotate(e, newKeysCmd(e)), newAuditCmd(e), newRequestsCmd(e))
 	root.AddCommand(newHoldsCmd(e), newTrustedKeysCmd(e))
+	root.AddCommand(newRetentionCmd(e))
 	return root
 }
 

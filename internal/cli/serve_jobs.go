@@ -46,7 +46,7 @@ func (e *env) startJobs(ctx context.Context, p *parts, reg prometheus.Registerer
 			return err
 		}
 	}
-	for _, c := range p.runner.Collectors() {
+	for _, c := range append(p.runner.Collectors(), p.collectors...) {
 		if err := reg.Register(c); err != nil {
 			return fmt.Errorf("job metrics: %w", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
 	"github.com/trustee-dev/trustee/internal/api"
@@ -41,6 +42,8 @@ type parts struct {
 	fulfil *rights.Fulfiller
 	router *routing.Router
 	drp    *drp.Handler
+	// collectors are the features' metrics, registered by startJobs.
+	collectors []prometheus.Collector
 }
 
 // newParts builds the services over v and runner (opened, not started).
