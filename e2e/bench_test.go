@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,6 +97,9 @@ func (env *benchEnv) run(b *testing.B, parallelism int, recs []client.NewRecord)
 		next atomic.Int64
 	)
 	b.SetParallelism(parallelism)
+	// The load generator collects garbage as the server does (GOGC=400,
+	// see serve), so that less of the shared cores goes to the generator.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	srv0, cli0 := procCPU(b, env.pid), selfCPU()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {

@@ -54,14 +54,7 @@ type Entry struct {
 // the time in RFC 3339 with nanoseconds, prefixed by the sequence number so
 // that moving an entry changes its hash.
 func (e Entry) Canonical() []byte {
-	c := e
-	c.At = c.At.UTC()
-	body, err := json.Marshal(c)
-	if err != nil {
-		// Entry has only strings, ints, a time and a string map: Marshal
-		// cannot fail on it.
-		panic("audit: marshal entry: " + err.Error())
-	}
+	body := e.body()
 	out := make([]byte, 8, 8+len(body))
 	binary.BigEndian.PutUint64(out, uint64(e.Seq))
 	return append(out, body...)
@@ -70,9 +63,30 @@ func (e Entry) Canonical() []byte {
 // LeafHash returns the RFC 6962 leaf hash of the entry:
 // SHA-256(0x00 || Canonical()).
 func (e Entry) LeafHash() [32]byte {
+	return leafOf(e.Seq, e.body())
+}
+
+// body is Canonical without its sequence number prefix: the entry as JSON.
+func (e Entry) body() []byte {
+	c := e
+	c.At = c.At.UTC()
+	body, err := json.Marshal(c)
+	if err != nil {
+		// Entry has only strings, ints, a time and a string map: Marshal
+		// cannot fail on it.
+		panic("audit: marshal entry: " + err.Error())
+	}
+	return body
+}
+
+// leafOf returns SHA-256(0x00 || seq as 8 bytes big-endian || body), the
+// leaf hash of the entry whose canonical JSON is body.
+func leafOf(seq int64, body []byte) [32]byte {
+	var prefix [9]byte // 0x00, then the sequence number
+	binary.BigEndian.PutUint64(prefix[1:], uint64(seq))
 	h := sha256.New()
-	h.Write([]byte{0})
-	h.Write(e.Canonical())
+	h.Write(prefix[:])
+	h.Write(body)
 	var out [32]byte
 	h.Sum(out[:0])
 	return out

@@ -61,7 +61,7 @@ type Store struct {
 	r   *sql.DB // read-only connections
 
 	// Multi-row INSERT statements prepared on the writer, by row count
-	// (powers of two up to maxBatchRows).
+	// (the sizes of batchSizes).
 	insRecords map[int]*sql.Stmt
 	insAudit   map[int]*sql.Stmt
 

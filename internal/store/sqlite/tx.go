@@ -27,9 +27,27 @@ type tx struct {
 
 var _ store.Tx = (*tx)(nil)
 
-// maxBatchRows is the most rows one prepared INSERT writes; a batch is
-// split into statements of power-of-two sizes up to it.
-const maxBatchRows = 128
+// maxBatchRows is the most rows one prepared INSERT writes. A batch is
+// written with the prepared statements of batchSizes, largest first: every
+// size up to maxSmallBatch, so that the small batches group commit makes
+// are one statement each, then powers of two up to maxBatchRows.
+const (
+	maxBatchRows  = 128
+	maxSmallBatch = 32
+)
+
+// batchSizes are the row counts of the prepared multi-row INSERTs, in
+// descending order.
+var batchSizes = func() []int {
+	var out []int
+	for n := maxBatchRows; n > maxSmallBatch; n /= 2 {
+		out = append(out, n)
+	}
+	for n := maxSmallBatch; n >= 1; n-- {
+		out = append(out, n)
+	}
+	return out
+}()
 
 const (
 	insertRecordsSQL = "INSERT INTO records (" + recordCols + ") VALUES "
@@ -38,15 +56,15 @@ const (
 	auditRow         = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
-// prepareBatches prepares prefix followed by n rows, for n = 1, 2, 4, ...,
-// maxBatchRows.
+// prepareBatches prepares prefix followed by n rows, for each n of
+// batchSizes.
 func prepareBatches(ctx context.Context, db *sql.DB, prefix string) (map[int]*sql.Stmt, error) {
 	row := recordRow
 	if prefix == insertAuditSQL {
 		row = auditRow
 	}
 	m := make(map[int]*sql.Stmt)
-	for n := 1; n <= maxBatchRows; n *= 2 {
+	for _, n := range batchSizes {
 		st, err := db.PrepareContext(ctx, prefix+strings.TrimSuffix(strings.Repeat(row+", ", n), ", "))
 		if err != nil {
 			for _, st := range m {
@@ -63,7 +81,7 @@ func prepareBatches(ctx context.Context, db *sql.DB, prefix string) (map[int]*sq
 // in stmts, largest first.
 func (t *tx) execBatches(ctx context.Context, stmts map[int]*sql.Stmt, cols int, args []any) error {
 	rows := len(args) / cols
-	for n := maxBatchRows; rows > 0; n /= 2 {
+	for _, n := range batchSizes {
 		for rows >= n {
 			if _, err := t.sqlTx.StmtContext(ctx, stmts[n]).ExecContext(ctx, args[:n*cols]...); err != nil {
 				return err
@@ -140,7 +158,16 @@ func (t *tx) InsertRecords(ctx context.Context, recs []store.Record) error {
 		args = append(args, r.Tenant, r.ID, r.Subject, r.Field, r.Purpose, micros(r.CollectedAt),
 			r.Ciphertext, index, r.Device, r.Region)
 	}
-	err := t.savepoint(ctx, func() error { return t.execBatches(ctx, t.s.insRecords, cols, args) })
+	var err error
+	if st, ok := t.s.insRecords[len(recs)]; ok {
+		// One statement: atomic by itself (SQLite undoes a statement that
+		// fails), so the savepoint and its two round trips are not needed,
+		// nor its copy of every page the batch touches (a one-row INSERT
+		// copies none; a multi-row one keeps its own statement journal).
+		_, err = t.sqlTx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	} else {
+		err = t.savepoint(ctx, func() error { return t.execBatches(ctx, t.s.insRecords, cols, args) })
+	}
 	if err != nil {
 		return mapErr(err, "insert records")
 	}
