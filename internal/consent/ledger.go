@@ -84,7 +84,7 @@ func (l *Ledger) append(ctx context.Context, actor, tenant string, a Act, action
 		}
 		kind := a.Kind
 		if action == store.ConsentGrant {
-			_, guardianAge := agesOf(d.Minors, sub.Region)
+			_, guardianAge := AgesOf(d.Minors, sub.Region)
 			minor := sub.AgeFloor > 0 && sub.AgeFloor < guardianAge
 			if err := CheckGrant(d, a.Purpose, kind, minor); err != nil {
 				return err

@@ -341,11 +341,11 @@ func (s *snapshot) covering(p *regionPlan, fi, pi int32) int {
 // ages returns the minimum age and the guardian-consent age for a subject
 // living in region: the declaration's, or those of the regional rule the
 // region lies within (an exact match first).
-func (s *snapshot) ages(region string) (minimum, guardian int) { return agesOf(s.minors, region) }
+func (s *snapshot) ages(region string) (minimum, guardian int) { return AgesOf(s.minors, region) }
 
-// agesOf returns the minimum age and the guardian-consent age of m for a
+// AgesOf returns the minimum age and the guardian-consent age of m for a
 // subject living in region ("" unknown): a regional rule's when one matches.
-func agesOf(m policy.Minors, region string) (minimum, guardian int) {
+func AgesOf(m policy.Minors, region string) (minimum, guardian int) {
 	minimum, guardian = m.MinimumAge, m.GuardianConsentBelow
 	if region == "" {
 		return minimum, guardian

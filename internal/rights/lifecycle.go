@@ -13,7 +13,6 @@ import (
 	"github.com/trustee-dev/trustee/internal/consent"
 	"github.com/trustee-dev/trustee/internal/policy"
 	"github.com/trustee-dev/trustee/internal/store"
-	"github.com/trustee-dev/trustee/internal/taxonomy"
 	"github.com/trustee-dev/trustee/internal/vault"
 )
 
@@ -532,7 +531,7 @@ func (l *Lifecycle) MinorDiscovered(ctx context.Context, actor, tenant, subject 
 			entries = append(entries, audit.Entry{Tenant: tenant, Actor: actor, Action: "subject.profile", ObjectType: "subject",
 				ObjectID: subject, Subject: subject, Details: map[string]string{"changed": "age_floor"}})
 		}
-		out.MinimumAge, out.GuardianConsentBelow = agesFor(d.Minors, s.Region)
+		out.MinimumAge, out.GuardianConsentBelow = consent.AgesOf(d.Minors, s.Region)
 		under := s.AgeFloor != store.AgeUnknown && s.AgeFloor < out.MinimumAge
 		needGuardian := s.AgeFloor != store.AgeUnknown && s.AgeFloor < out.GuardianConsentBelow
 		out.Action = MinorNone
@@ -635,49 +634,4 @@ func guardianConsent(ctx context.Context, r store.Reader, tenant, subject string
 		}
 	}
 	return false, nil
-}
-
-// agesFor returns the minimum age and the guardian-consent age of m for a
-// subject living in region ("" unknown): those of the regional rule that
-// names the region, or else of the first whose region contains it, as the
-// decision engine reads them.
-func agesFor(m policy.Minors, region string) (minimum, guardian int) {
-	minimum, guardian = m.MinimumAge, m.GuardianConsentBelow
-	if region == "" {
-		return minimum, guardian
-	}
-	pick := -1
-	for i, ra := range m.Regions {
-		if strings.EqualFold(ra.Region, region) {
-			pick = i
-			break
-		}
-		if pick < 0 && regionWithin(region, ra.Region) {
-			pick = i
-		}
-	}
-	if pick >= 0 {
-		ra := m.Regions[pick]
-		if ra.MinimumAge != 0 {
-			minimum = ra.MinimumAge
-		}
-		guardian = ra.GuardianConsentBelow
-	}
-	return minimum, guardian
-}
-
-// regionWithin reports whether region lies within declared, following
-// the taxonomy's parents.
-func regionWithin(region, declared string) bool {
-	for range 4 {
-		if strings.EqualFold(region, declared) {
-			return true
-		}
-		r, ok := taxonomy.LookupRegion(region)
-		if !ok || r.Parent == "" {
-			return false
-		}
-		region = r.Parent
-	}
-	return false
 }
