@@ -95,19 +95,8 @@ func (h *Handler) doSetup(w http.ResponseWriter, r *http.Request) (token, agentI
 	if err != nil {
 		return "", "", err
 	}
-	body, err := h.readBody(w, r)
-	if err != nil {
-		return "", "", err
-	}
-	msg, err := Open(body, a.pub)
-	if err != nil {
-		return "", "", err
-	}
 	var s Setup
-	if err := decode(msg, &s); err != nil {
-		return "", "", err
-	}
-	expires, err := h.checkEnvelope(r.Context(), s.Envelope, agentID, tenant)
+	msg, expires, err := h.signedBody(w, r, tenant, agentID, a, &s)
 	if err != nil {
 		return "", "", err
 	}
@@ -119,6 +108,30 @@ func (h *Handler) doSetup(w http.ResponseWriter, r *http.Request) (token, agentI
 	}
 	tok, err := h.issueToken(tenant, agentID, a.pub)
 	return tok, agentID, err
+}
+
+// enveloped is a signed message body: Setup, Exercise, Revoke.
+type enveloped interface{ envelope() Envelope }
+
+func (e Envelope) envelope() Envelope { return e }
+
+// signedBody reads the request's body, checks its signature with the
+// agent's key, decodes it into v and checks its envelope (3.07). It
+// returns the message and when it expires.
+func (h *Handler) signedBody(w http.ResponseWriter, r *http.Request, tenant, agentID string, a agent, v enveloped) ([]byte, time.Time, error) {
+	body, err := h.readBody(w, r)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	msg, err := Open(body, a.pub)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if err := decode(msg, v); err != nil {
+		return nil, time.Time{}, err
+	}
+	expires, err := h.checkEnvelope(r.Context(), v.envelope(), agentID, tenant)
+	return msg, expires, err
 }
 
 // once refuses a message, or an agent request id, accepted before.
@@ -181,19 +194,8 @@ func (h *Handler) doExercise(w http.ResponseWriter, r *http.Request) (Status, er
 	if err != nil {
 		return Status{}, err
 	}
-	body, err := h.readBody(w, r)
-	if err != nil {
-		return Status{}, err
-	}
-	msg, err := Open(body, a.pub)
-	if err != nil {
-		return Status{}, err
-	}
 	var ex Exercise
-	if err := decode(msg, &ex); err != nil {
-		return Status{}, err
-	}
-	expires, err := h.checkEnvelope(ctx, ex.Envelope, agentID, tenant)
+	msg, expires, err := h.signedBody(w, r, tenant, agentID, a, &ex)
 	if err != nil {
 		return Status{}, err
 	}
@@ -383,19 +385,8 @@ func (h *Handler) doRevoke(w http.ResponseWriter, r *http.Request) (Status, erro
 	if err != nil {
 		return Status{}, err
 	}
-	body, err := h.readBody(w, r)
-	if err != nil {
-		return Status{}, err
-	}
-	msg, err := Open(body, a.pub)
-	if err != nil {
-		return Status{}, err
-	}
 	var rv Revoke
-	if err := decode(msg, &rv); err != nil {
-		return Status{}, err
-	}
-	expires, err := h.checkEnvelope(ctx, rv.Envelope, agentID, tenant)
+	msg, expires, err := h.signedBody(w, r, tenant, agentID, a, &rv)
 	if err != nil {
 		return Status{}, err
 	}
