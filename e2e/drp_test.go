@@ -101,10 +101,13 @@ func TestDRP(t *testing.T) {
 		b, _ := json.Marshal(msg)
 		req, _ := http.NewRequest(http.MethodPost, n.URL+"/drp/acme/v1/data-rights-request", bytes.NewReader(drp.Seal(b, otherPriv)))
 		req.Header.Set("Authorization", "Bearer "+token)
-		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode < 400 {
-			t.Errorf("a request signed with another key: %v %v", resp.StatusCode, err)
-		} else {
-			resp.Body.Close()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode < 400 {
+			t.Errorf("a request signed with another key: %s, want a refusal", resp.Status)
 		}
 
 		// The tenant sees a delete request for u1, matched by the e-mail

@@ -291,8 +291,11 @@ func TestRequestTypes(t *testing.T) {
 		})
 
 		page, err := c.ListRequests(ctx, client.RequestQuery{State: "fulfilled"})
-		if err != nil || len(page.Requests) < 10 {
-			t.Errorf("ListRequests(fulfilled): %d, %v", len(page.Requests), err)
+		if err != nil {
+			t.Fatalf("ListRequests(fulfilled): %v", err)
+		}
+		if len(page.Requests) < 10 {
+			t.Errorf("ListRequests(fulfilled): %d requests, want the ten fulfilled above", len(page.Requests))
 		}
 	})
 }

@@ -258,12 +258,8 @@ func (s *Server) listTrustedKeys(ctx context.Context, in *listTrustedKeysIn) (*l
 	if err != nil {
 		return nil, err
 	}
-	var list []store.TrustedKey
-	var next string
-	err = s.v1.store.Read(ctx, func(r store.Reader) error {
-		var err error
-		list, next, err = r.ListTrustedKeys(ctx, tenant, in.Kind, in.page())
-		return err
+	list, next, err := readPage(ctx, s.v1.store, func(r store.Reader) ([]store.TrustedKey, string, error) {
+		return r.ListTrustedKeys(ctx, tenant, in.Kind, in.page())
 	})
 	if err != nil {
 		return nil, s.fail(ctx, invalidIn(err, "page", "query"))
@@ -328,12 +324,8 @@ func (s *Server) listWebhooks(ctx context.Context, in *PageParams) (*listWebhook
 	if err != nil {
 		return nil, err
 	}
-	var list []store.WebhookEndpoint
-	var next string
-	err = s.v1.store.Read(ctx, func(r store.Reader) error {
-		var err error
-		list, next, err = r.ListWebhookEndpoints(ctx, tenant, in.page())
-		return err
+	list, next, err := readPage(ctx, s.v1.store, func(r store.Reader) ([]store.WebhookEndpoint, string, error) {
+		return r.ListWebhookEndpoints(ctx, tenant, in.page())
 	})
 	if err != nil {
 		return nil, s.fail(ctx, invalidIn(err, "page", "query"))
@@ -383,12 +375,8 @@ func (s *Server) listHolds(ctx context.Context, in *listHoldsIn) (*listHoldsOut,
 	if err != nil {
 		return nil, err
 	}
-	var list []store.Hold
-	var next string
-	err = s.v1.store.Read(ctx, func(r store.Reader) error {
-		var err error
-		list, next, err = r.ListHolds(ctx, tenant, store.HoldFilter{Scope: in.Scope, Target: in.Target, ActiveOnly: in.Active}, in.page())
-		return err
+	list, next, err := readPage(ctx, s.v1.store, func(r store.Reader) ([]store.Hold, string, error) {
+		return r.ListHolds(ctx, tenant, store.HoldFilter{Scope: in.Scope, Target: in.Target, ActiveOnly: in.Active}, in.page())
 	})
 	if err != nil {
 		return nil, s.fail(ctx, invalidIn(invalidIn(err, "filter", "query"), "page", "query"))

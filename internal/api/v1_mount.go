@@ -154,6 +154,18 @@ func outs[T, O any](list []T, f func(T) O) []O {
 	return out
 }
 
+// readPage reads one page of a listing in a read transaction.
+func readPage[T any](ctx context.Context, st store.Store, list func(store.Reader) ([]T, string, error)) ([]T, string, error) {
+	var items []T
+	var next string
+	err := st.Read(ctx, func(r store.Reader) error {
+		var err error
+		items, next, err = list(r)
+		return err
+	})
+	return items, next, err
+}
+
 // ready reports the server has the parts /v1 operations need.
 func (s *Server) ready() error {
 	if s.v1 == nil || s.v1.Vault == nil {

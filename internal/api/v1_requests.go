@@ -208,13 +208,9 @@ func (s *Server) listRequests(ctx context.Context, in *listRequestsIn) (*listReq
 	if err != nil {
 		return nil, err
 	}
-	var list []store.Request
-	var next string
-	err = s.v1.store.Read(ctx, func(rd store.Reader) error {
-		var err error
-		list, next, err = rd.ListRequests(ctx, tenant, store.RequestFilter{Subject: in.Subject, Type: in.Type, State: in.State},
+	list, next, err := readPage(ctx, s.v1.store, func(rd store.Reader) ([]store.Request, string, error) {
+		return rd.ListRequests(ctx, tenant, store.RequestFilter{Subject: in.Subject, Type: in.Type, State: in.State},
 			store.Page{After: in.After, Limit: in.Limit})
-		return err
 	})
 	if err != nil {
 		return nil, s.fail(ctx, on("query", "filter", err))
